@@ -1,0 +1,102 @@
+//! The command-line front end: argument parsing, dispatch to one module per subcommand, and
+//! the only place that prints results or chooses exit codes (0 success, 1 the Nix program
+//! failed, 2 usage or internal error). Colour is used only on a terminal and never when
+//! `NO_COLOR` is set.
+
+pub mod eval;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+pub const USAGE: &str = "\
+nixeval: a fast standalone evaluator of the Nix language and of Nix flakes
+
+Usage: nixeval <COMMAND> [OPTIONS]
+
+Commands:
+  eval      Evaluate a Nix expression or file (like `nix-instantiate --eval`)
+  help      Show this message, or the help of a command (`nixeval help eval`)
+
+Options:
+  -h, --help       Show help
+  -V, --version    Show the version
+
+Examples:
+  nixeval eval -E '1 + 2'
+  nixeval eval --strict --json fixtures/eval/hello.nix
+";
+
+/// Exit statuses.
+pub enum Exit {
+    Ok,
+    /// The Nix program failed (evaluation error).
+    Failed,
+    /// Bad usage, I/O or internal error.
+    Usage,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        match e {
+            Exit::Ok => ExitCode::SUCCESS,
+            Exit::Failed => ExitCode::from(1),
+            Exit::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+/// Whether to colour output written to stderr.
+pub fn stderr_color() -> bool {
+    std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = std::panic::catch_unwind(|| run(args));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(_) => {
+            eprintln!("error: internal error in nixeval (this is a bug; please report it)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Exit {
+    let Some(cmd) = args.first() else {
+        eprint!("{USAGE}");
+        return Exit::Usage;
+    };
+    let rest = args[1..].to_vec();
+    match cmd.as_str() {
+        "eval" => eval::run(rest),
+        "-h" | "--help" => {
+            print!("{USAGE}");
+            Exit::Ok
+        }
+        "help" => match rest.first().map(|s| s.as_str()) {
+            Some("eval") => {
+                print!("{}", eval::HELP);
+                Exit::Ok
+            }
+            _ => {
+                print!("{USAGE}");
+                Exit::Ok
+            }
+        },
+        "-V" | "--version" => {
+            println!("nixeval {}", env!("CARGO_PKG_VERSION"));
+            Exit::Ok
+        }
+        other => {
+            eprintln!("error: unknown command '{other}'\n\n{USAGE}");
+            Exit::Usage
+        }
+    }
+}
+
+/// Reports a usage error and returns the matching exit status.
+pub fn usage_error(msg: &str, help: &str) -> Exit {
+    eprintln!("error: {msg}\n\n{help}");
+    Exit::Usage
+}

@@ -1,0 +1,848 @@
+//! The evaluator: a lazy, thunk-based interpreter over the [`expr::Expr`] IR.
+//!
+//! Evaluation rules (see the Nix manual, "Language"): every binding, list element, attribute and
+//! argument is a [`Thunk`] evaluated at most once; forcing a thunk black-holes it so re-entry is
+//! reported as `infinite recursion encountered`; a failed thunk is restored so that forcing it
+//! again raises the same error (which `builtins.tryEval` relies on). Function calls count against
+//! `max_call_depth`, and every recursive step checks the remaining native stack, so runaway
+//! recursion ends in an error rather than a crash.
+//!
+//! The evaluator does no I/O except through [`io::EvalIo`]. Builtins live in `crate::builtins`
+//! and receive their arguments unevaluated; `ops` holds the operator semantics (arithmetic,
+//! comparison, equality, string coercion).
+
+pub mod expr;
+pub mod io;
+pub mod lower;
+pub mod ops;
+pub mod symbol;
+pub mod value;
+
+use crate::error::{ErrorKind, EvalError};
+use crate::syntax::source::{FileId, Origin, Pos, SourceMap};
+use expr::{AttrName, AttrValue, AttrsDef, Expr, LambdaDef, Param};
+use lower::{Globals, LowerOptions};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+use symbol::{sym, Symbol};
+use value::*;
+
+pub use value::{Attrs, EvalResult, NixString, Thunk, Value};
+
+/// Settings of one evaluation.
+#[derive(Clone)]
+pub struct EvalOptions {
+    /// Maximum depth of nested function calls (CppNix's `max-call-depth`).
+    pub max_call_depth: u32,
+    /// Bytes of native stack the evaluator may use before reporting a stack overflow.
+    pub max_stack_bytes: usize,
+    /// Search path entries (`-I`, `NIX_PATH`): `(prefix, path)`; prefix is empty for plain paths.
+    pub nix_path: Vec<(String, String)>,
+    /// Impure evaluation: `currentTime`, `getEnv`, `currentSystem` from the host.
+    pub impure: bool,
+    pub system: String,
+    pub experimental_features: Vec<String>,
+    /// `$HOME`, for `~/` paths.
+    pub home: Option<String>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            max_call_depth: 10000,
+            max_stack_bytes: 6 << 20,
+            nix_path: Vec::new(),
+            impure: false,
+            system: host_system(),
+            experimental_features: Vec::new(),
+            home: std::env::var("HOME").ok(),
+        }
+    }
+}
+
+/// The Nix system name of the machine nixeval runs on.
+pub fn host_system() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86" => "i686",
+        "arm" => "armv7l",
+        a => a,
+    };
+    format!("{}-{}", arch, std::env::consts::OS)
+}
+
+pub struct Evaluator {
+    pub sources: SourceMap,
+    pub options: EvalOptions,
+    pub io: Box<dyn io::EvalIo>,
+    globals: Globals,
+    lower_options: LowerOptions,
+    import_cache: FxHashMap<String, Value>,
+    call_depth: u32,
+    root_env: Env,
+    /// Per-evaluation caches used by builtins (regexes, derivation hashes, ...).
+    pub caches: crate::builtins::Caches,
+}
+
+impl Evaluator {
+    pub fn new(options: EvalOptions, io: Box<dyn io::EvalIo>) -> Evaluator {
+        let lower_options = LowerOptions {
+            pipe_operators: options.experimental_features.iter().any(|f| f == "pipe-operators"),
+            home: options.home.clone(),
+        };
+        let mut ev = Evaluator {
+            sources: SourceMap::new(),
+            options,
+            io,
+            globals: Globals::default(),
+            lower_options,
+            import_cache: FxHashMap::default(),
+            call_depth: 0,
+            root_env: Rc::new(EnvData { slots: Box::new([]), parent: None }),
+            caches: Default::default(),
+        };
+        ev.globals = crate::builtins::globals(&mut ev);
+        ev
+    }
+
+    /// Marks the current native stack position as the base for stack-overflow detection.
+    pub fn reset_stack_base(&mut self) {
+        crate::stack::set_base(self.options.max_stack_bytes);
+    }
+
+    pub fn global(&self, name: &str) -> Option<&Value> {
+        self.globals.get(&Symbol::new(name))
+    }
+
+    // ----- parsing ---------------------------------------------------------------------------
+
+    /// Parses and lowers source text. The tree is leaked: it lives as long as the process.
+    pub fn compile(&mut self, origin: Origin, text: Rc<str>, base_dir: String) -> EvalResult<&'static Expr> {
+        self.compile_with_scope(origin, text, base_dir, None)
+    }
+
+    fn compile_with_scope(
+        &mut self,
+        origin: Origin,
+        text: Rc<str>,
+        base_dir: String,
+        scope: Option<&[Symbol]>,
+    ) -> EvalResult<&'static Expr> {
+        let file = self.sources.add(origin, text.clone());
+        let expr = crate::syntax::parse_and_lower(
+            &text,
+            file,
+            base_dir,
+            &self.globals,
+            &mut self.sources,
+            &self.lower_options,
+            scope,
+        )?;
+        Ok(Box::leak(Box::new(expr)))
+    }
+
+    /// Evaluates an expression given as text (like `-E`), relative to `base_dir`.
+    pub fn eval_str(&mut self, text: &str, base_dir: &str) -> EvalResult {
+        let expr = self.compile(Origin::String, text.into(), base_dir.to_string())?;
+        let env = self.root_env.clone();
+        self.eval(expr, &env)
+    }
+
+    /// Evaluates a file (a directory means its `default.nix`), with the import cache.
+    pub fn eval_file(&mut self, path: &str) -> EvalResult {
+        self.import_path(path)
+    }
+
+    pub fn file_id_of_last(&self) -> FileId {
+        FileId(0)
+    }
+
+    // ----- forcing ---------------------------------------------------------------------------
+
+    #[inline]
+    fn check_stack(&self) -> EvalResult<()> {
+        if crate::stack::exhausted() {
+            return Err(stack_overflow());
+        }
+        Ok(())
+    }
+
+    /// Forces a thunk to weak head normal form.
+    #[inline]
+    pub fn force(&mut self, thunk: &Thunk) -> EvalResult {
+        match thunk {
+            Thunk::Ready(v) => Ok(v.clone()),
+            Thunk::Lazy(cell) => {
+                if let ThunkState::Done(v) = &*cell.state.borrow() {
+                    return Ok(v.clone());
+                }
+                self.force_cell(cell)
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn force_cell(&mut self, cell: &Rc<ThunkCell>) -> EvalResult {
+        self.check_stack()?;
+        let prev = std::mem::replace(&mut *cell.state.borrow_mut(), ThunkState::Blackhole);
+        let result = match &prev {
+            ThunkState::Suspended(expr, env) => self.eval(expr, env),
+            ThunkState::Apply(f, arg) => self.call_value(f.clone(), arg.clone(), Pos::NONE),
+            ThunkState::Native(f) => f(self),
+            ThunkState::Blackhole => {
+                return Err(EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered"));
+            }
+            ThunkState::Done(v) => Ok(v.clone()),
+        };
+        match result {
+            Ok(v) => {
+                *cell.state.borrow_mut() = ThunkState::Done(v.clone());
+                Ok(v)
+            }
+            Err(e) => {
+                *cell.state.borrow_mut() = prev;
+                Err(e)
+            }
+        }
+    }
+
+    /// Forces a value and everything inside it (`deepSeq`, `--strict`).
+    pub fn force_deep(&mut self, v: &Value) -> EvalResult<()> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.force_deep_inner(v, &mut seen)
+    }
+
+    fn force_deep_inner(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
+        self.check_stack()?;
+        match v {
+            Value::Attrs(a) => {
+                if !seen.insert(Rc::as_ptr(a) as usize) {
+                    return Ok(());
+                }
+                for entry in a.iter() {
+                    let x = self.force(&entry.value).map_err(|e| {
+                        e.frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
+                    })?;
+                    self.force_deep_inner(&x, seen).map_err(|e| {
+                        e.frame(entry.pos, format!("while evaluating the attribute '{}'", entry.name))
+                    })?;
+                }
+                Ok(())
+            }
+            Value::List(l) => {
+                if !seen.insert(Rc::as_ptr(l) as usize) {
+                    return Ok(());
+                }
+                for (i, t) in l.0.iter().enumerate() {
+                    let x = self.force(t).map_err(|e| e.frame(Pos::NONE, format!("while evaluating list element at index {i}")))?;
+                    self.force_deep_inner(&x, seen)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    // ----- the interpreter -------------------------------------------------------------------
+
+    /// A thunk for `expr` in `env`, without allocating when the value is already known.
+    #[inline]
+    pub fn thunk_of(&mut self, expr: &'static Expr, env: &Env) -> Thunk {
+        match expr {
+            Expr::Const(v) => Thunk::Ready(v.clone()),
+            Expr::Var { depth, slot } => lookup(env, *depth, *slot).clone(),
+            Expr::Lambda(def) => Thunk::Ready(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            _ => Thunk::new_suspended(expr, env.clone()),
+        }
+    }
+
+    pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult {
+        match expr {
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Var { depth, slot } => {
+                let t = lookup(env, *depth, *slot);
+                match t {
+                    Thunk::Ready(v) => Ok(v.clone()),
+                    Thunk::Lazy(_) => {
+                        let t = t.clone();
+                        self.force(&t)
+                    }
+                }
+            }
+            Expr::WithVar { name, withs, pos } => self.eval_with_var(*name, withs, *pos, env),
+            Expr::Select { expr, path, default, pos } => self.eval_select(expr, path, default.as_deref(), *pos, env),
+            Expr::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
+            Expr::Attrs(def) => self.eval_attrs(def, env),
+            Expr::List(items) => {
+                let mut v = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    v.push(self.thunk_of(item, env));
+                }
+                Ok(Value::list(v))
+            }
+            Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            Expr::Call { func, args, pos } => {
+                let mut f = self.eval(func, env)?;
+                for arg in args.iter() {
+                    let a = self.thunk_of(arg, env);
+                    f = self.call_value(f, a, *pos)?;
+                }
+                Ok(f)
+            }
+            Expr::Let { bindings, body } => {
+                let env2 = self.rec_frame(bindings, env)?.0;
+                self.eval(body, &env2)
+            }
+            Expr::With { namespace, body, .. } => {
+                let t = self.thunk_of(namespace, env);
+                let env2 = new_env(Box::new([t]), env);
+                self.eval(body, &env2)
+            }
+            Expr::If { cond, then, else_, pos } => {
+                let c = self.eval(cond, env)?;
+                match c {
+                    Value::Bool(true) => self.eval(then, env),
+                    Value::Bool(false) => self.eval(else_, env),
+                    other => Err(EvalError::type_error(format!(
+                        "expected a Boolean but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))
+                    .at(*pos)
+                    .frame(*pos, "while evaluating a branch condition")),
+                }
+            }
+            Expr::Assert { cond, body, text, pos } => {
+                let c = self.eval(cond, env)?;
+                match c {
+                    Value::Bool(true) => self.eval(body, env),
+                    Value::Bool(false) => {
+                        Err(EvalError::new(ErrorKind::Assert, format!("assertion '{}' failed", text)).at(*pos))
+                    }
+                    other => Err(EvalError::type_error(format!(
+                        "expected a Boolean but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))
+                    .at(*pos)
+                    .frame(*pos, "while evaluating the condition of the assertion")),
+                }
+            }
+            Expr::Not { expr, pos } => {
+                let v = self.eval(expr, env)?;
+                match v {
+                    Value::Bool(b) => Ok(Value::Bool(!b)),
+                    other => Err(EvalError::type_error(format!(
+                        "expected a Boolean but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))
+                    .at(*pos)),
+                }
+            }
+            Expr::Bin { op, lhs, rhs, pos } => self.eval_bin(*op, lhs, rhs, *pos, env),
+            Expr::Concat { parts, force_string, pos } => self.eval_concat(parts, *force_string, *pos, env),
+            Expr::CurPos(pos) => Ok(self.pos_attrs(*pos)),
+        }
+    }
+
+    /// `{ file, line, column }` for a position (`__curPos`, `unsafeGetAttrPos`).
+    pub fn pos_attrs(&mut self, pos: Pos) -> Value {
+        match self.sources.describe(pos) {
+            Some((file, line, col)) => {
+                let entries = vec![
+                    AttrEntry { name: sym::file, pos: Pos::NONE, value: Value::str(&file).into() },
+                    AttrEntry { name: sym::line, pos: Pos::NONE, value: Value::Int(line as i64).into() },
+                    AttrEntry { name: sym::column, pos: Pos::NONE, value: Value::Int(col as i64).into() },
+                ];
+                Value::attrs(Attrs::from_unsorted(entries))
+            }
+            None => Value::Null,
+        }
+    }
+
+    fn eval_with_var(&mut self, name: Symbol, withs: &[u32], pos: Pos, env: &Env) -> EvalResult {
+        for &depth in withs {
+            let t = lookup(env, depth, 0).clone();
+            let ns = self.force(&t).map_err(|e| e.at(pos))?;
+            match ns {
+                Value::Attrs(a) => {
+                    if let Some(t) = a.get(name) {
+                        let t = t.clone();
+                        return self.force(&t);
+                    }
+                }
+                other => {
+                    return Err(EvalError::type_error(format!(
+                        "expected a set but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))
+                    .at(pos))
+                }
+            }
+        }
+        Err(EvalError::new(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name)).at(pos))
+    }
+
+    /// The symbol of one attribute-path element.
+    fn attr_name(&mut self, name: &'static AttrName, env: &Env) -> EvalResult<Option<Symbol>> {
+        match name {
+            AttrName::Static(s) => Ok(Some(*s)),
+            AttrName::Dynamic(e) => {
+                let v = self.eval(e, env)?;
+                match v {
+                    Value::String(s) => Ok(Some(Symbol::from_bytes(s.as_bytes()))),
+                    Value::Null => Ok(None),
+                    other => Err(EvalError::type_error(format!(
+                        "expected a string but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))),
+                }
+            }
+        }
+    }
+
+    fn eval_select(
+        &mut self,
+        target: &'static Expr,
+        path: &'static [AttrName],
+        default: Option<&'static Expr>,
+        pos: Pos,
+        env: &Env,
+    ) -> EvalResult {
+        let mut v = self.eval(target, env)?;
+        for (i, name) in path.iter().enumerate() {
+            let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
+            let found = match (&v, sym) {
+                (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                _ => None,
+            };
+            match found {
+                Some(t) => {
+                    v = match self.force(&t) {
+                        Ok(x) => x,
+                        Err(e) => {
+                            let e = e.at(pos);
+                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, sym))));
+                        }
+                    };
+                }
+                None => {
+                    if let Some(d) = default {
+                        return self.eval(d, env);
+                    }
+                    return Err(match (&v, sym) {
+                        (Value::Attrs(a), Some(s)) => {
+                            let mut err = EvalError::new(
+                                ErrorKind::MissingAttr,
+                                format!("attribute '{}' missing", crate::print::attr_name_str(s.as_str())),
+                            )
+                            .at(pos);
+                            if let Some(sugg) = crate::error::did_you_mean(s.as_str(), a.iter().map(|e| e.name.as_str())) {
+                                err = err.with_hint(format!("did you mean '{sugg}'?"));
+                            }
+                            err
+                        }
+                        (Value::Attrs(_), None) => EvalError::type_error("expected a string but found null: null").at(pos),
+                        (other, _) => EvalError::type_error(format!(
+                            "expected a set but found {}: {}",
+                            other.type_phrase(),
+                            crate::print::short(other)
+                        ))
+                        .at(pos)
+                        .frame(pos, format!("while selecting an attribute")),
+                    });
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    fn eval_has_attr(&mut self, target: &'static Expr, path: &'static [AttrName], env: &Env) -> EvalResult {
+        let mut v = self.eval(target, env)?;
+        let last = path.len() - 1;
+        for (i, name) in path.iter().enumerate() {
+            let sym = self.attr_name(name, env)?;
+            let found = match (&v, sym) {
+                (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                _ => None,
+            };
+            match found {
+                // The value of the last attribute is not evaluated.
+                Some(_) if i == last => return Ok(Value::Bool(true)),
+                Some(t) => v = self.force(&t)?,
+                None => return Ok(Value::Bool(false)),
+            }
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// Builds the frame of a `rec` set or `let`: one slot per static attribute, then the
+    /// inherit sources. Returns the frame and the static attributes' thunks.
+    fn rec_frame(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult<(Env, Vec<Thunk>)> {
+        let n = def.statics.len();
+        let mut slots: Vec<Thunk> = Vec::with_capacity(n + def.sources.len());
+        let mut pending: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+        for attr in def.statics.iter() {
+            match &attr.value {
+                AttrValue::Inherit(e) => slots.push(self.thunk_of(e, env)),
+                AttrValue::Expr(e) => match e {
+                    Expr::Const(v) => slots.push(Thunk::Ready(v.clone())),
+                    _ => {
+                        let cell = Thunk::new_cell(ThunkState::Blackhole);
+                        pending.push((cell.clone(), e));
+                        slots.push(Thunk::Lazy(cell));
+                    }
+                },
+            }
+        }
+        for src in def.sources.iter() {
+            let cell = Thunk::new_cell(ThunkState::Blackhole);
+            pending.push((cell.clone(), src));
+            slots.push(Thunk::Lazy(cell));
+        }
+        let statics: Vec<Thunk> = slots[..n].to_vec();
+        let frame = new_env(slots.into_boxed_slice(), env);
+        for (cell, e) in pending {
+            let state = match e {
+                Expr::Lambda(d) => ThunkState::Done(Value::Lambda(Rc::new(Closure { def: d, env: frame.clone() }))),
+                _ => ThunkState::Suspended(e, frame.clone()),
+            };
+            *cell.state.borrow_mut() = state;
+        }
+        Ok((frame, statics))
+    }
+
+    fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
+        let (scope, values): (Env, Vec<Thunk>) = if def.rec {
+            self.rec_frame(def, env)?
+        } else {
+            let scope = if def.opens_frame {
+                let sources: Vec<Thunk> = def.sources.iter().map(|s| self.thunk_of(s, env)).collect();
+                new_env(sources.into_boxed_slice(), env)
+            } else {
+                env.clone()
+            };
+            let mut values = Vec::with_capacity(def.statics.len());
+            for attr in def.statics.iter() {
+                values.push(match &attr.value {
+                    AttrValue::Inherit(e) => self.thunk_of(e, env),
+                    AttrValue::Expr(e) => self.thunk_of(e, &scope),
+                });
+            }
+            (scope, values)
+        };
+        let mut entries: Vec<AttrEntry> = Vec::with_capacity(values.len() + def.dynamics.len());
+        for (attr, value) in def.statics.iter().zip(values) {
+            entries.push(AttrEntry { name: attr.name, pos: attr.pos, value });
+        }
+        entries.sort_unstable_by_key(|e| e.name);
+        let mut attrs = Attrs::from_sorted(entries);
+        for dynamic in def.dynamics.iter() {
+            let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
+            let name = match name {
+                Value::Null => continue,
+                Value::String(s) => Symbol::from_bytes(s.as_bytes()),
+                other => {
+                    return Err(EvalError::type_error(format!(
+                        "expected a string but found {}: {}",
+                        other.type_phrase(),
+                        crate::print::short(&other)
+                    ))
+                    .at(dynamic.pos)
+                    .frame(dynamic.pos, "while evaluating the name of a dynamic attribute"))
+                }
+            };
+            if let Some(prev) = attrs.get_entry(name) {
+                let where_ = match self.sources.describe(prev.pos) {
+                    Some((f, l, c)) => format!("{f}:{l}:{c}"),
+                    None => "an unknown position".into(),
+                };
+                return Err(EvalError::eval(format!(
+                    "dynamic attribute '{}' already defined at {}",
+                    crate::print::attr_name_str(name.as_str()),
+                    where_
+                ))
+                .at(dynamic.pos));
+            }
+            let value = self.thunk_of(&dynamic.value, &scope);
+            attrs.insert(AttrEntry { name, pos: dynamic.pos, value });
+        }
+        if def.rec {
+            if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
+                return self.apply_overrides(def, &scope, attrs, overrides);
+            }
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    /// The legacy `__overrides` attribute of recursive sets.
+    fn apply_overrides(&mut self, def: &'static AttrsDef, scope: &Env, mut attrs: Attrs, overrides: Thunk) -> EvalResult {
+        let ov = self.force(&overrides)?;
+        let Value::Attrs(ov) = ov else {
+            return Err(EvalError::type_error(format!("expected a set but found {}", ov.type_phrase())));
+        };
+        for entry in ov.iter() {
+            if let Some(idx) = def.statics.iter().position(|a| a.name == entry.name) {
+                if let Thunk::Lazy(cell) = &scope.slots[idx] {
+                    let target = entry.value.clone();
+                    *cell.state.borrow_mut() = ThunkState::Native(Rc::new(move |ev: &mut Evaluator| ev.force(&target)));
+                }
+            }
+            attrs.insert(entry.clone());
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    // ----- function calls --------------------------------------------------------------------
+
+    /// Applies a function value to one argument.
+    pub fn call_value(&mut self, f: Value, arg: Thunk, pos: Pos) -> EvalResult {
+        match f {
+            Value::Lambda(closure) => self.call_lambda(&closure, arg, pos),
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    self.call_builtin(op, &[arg], pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = Vec::with_capacity(app.args.len() + 1);
+                args.extend(app.args.iter().cloned());
+                args.push(arg);
+                if args.len() == app.op.arity {
+                    self.call_builtin(app.op, &args, pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(ref a) => {
+                if let Some(functor) = a.get(sym::functor).cloned() {
+                    let functor = self.force(&functor).map_err(|e| e.at(pos))?;
+                    let inner = self.call_value(functor, Thunk::Ready(f.clone()), pos)?;
+                    self.call_value(inner, arg, pos)
+                } else {
+                    Err(not_a_function(&f).at(pos))
+                }
+            }
+            other => Err(not_a_function(&other).at(pos)),
+        }
+    }
+
+    /// Applies a function to several arguments.
+    pub fn call_many(&mut self, f: Value, args: &[Thunk], pos: Pos) -> EvalResult {
+        let mut f = f;
+        for a in args {
+            f = self.call_value(f, a.clone(), pos)?;
+        }
+        Ok(f)
+    }
+
+    fn call_builtin(&mut self, op: &'static crate::builtins::Builtin, args: &[Thunk], pos: Pos) -> EvalResult {
+        self.check_stack()?;
+        (op.func)(self, args).map_err(|e| e.at(pos))
+    }
+
+    fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
+        let def: &'static LambdaDef = closure.def;
+        let env = match &def.param {
+            Param::Ident(_) => new_env(Box::new([arg]), &closure.env),
+            Param::Formals { formals, ellipsis, at } => {
+                let argv = self.force(&arg).map_err(|e| e.at(pos))?;
+                let Value::Attrs(args) = &argv else {
+                    return Err(EvalError::type_error(format!(
+                        "expected a set but found {}: {}",
+                        argv.type_phrase(),
+                        crate::print::short(&argv)
+                    ))
+                    .at(pos)
+                    .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                };
+                let mut slots: Vec<Thunk> = Vec::with_capacity(formals.len() + at.is_some() as usize);
+                let mut defaults: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+                let mut used = 0usize;
+                for formal in formals.iter() {
+                    match args.get(formal.name) {
+                        Some(t) => {
+                            used += 1;
+                            slots.push(t.clone());
+                        }
+                        None => match &formal.default {
+                            Some(Expr::Const(v)) => slots.push(Thunk::Ready(v.clone())),
+                            Some(d) => {
+                                let cell = Thunk::new_cell(ThunkState::Blackhole);
+                                defaults.push((cell.clone(), d));
+                                slots.push(Thunk::Lazy(cell));
+                            }
+                            None => {
+                                return Err(EvalError::type_error(format!(
+                                    "function '{}' called without required argument '{}'",
+                                    self.lambda_short_name(def),
+                                    formal.name
+                                ))
+                                .at(pos)
+                                .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                            }
+                        },
+                    }
+                }
+                if !*ellipsis && used < args.len() {
+                    for entry in args.iter() {
+                        if !formals.iter().any(|f| f.name == entry.name) {
+                            let mut err = EvalError::type_error(format!(
+                                "function '{}' called with unexpected argument '{}'",
+                                self.lambda_short_name(def),
+                                entry.name
+                            ))
+                            .at(pos);
+                            if let Some(s) = crate::error::did_you_mean(
+                                entry.name.as_str(),
+                                formals.iter().map(|f| f.name.as_str()),
+                            ) {
+                                err = err.with_hint(format!("did you mean '{s}'?"));
+                            }
+                            return Err(err.frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                        }
+                    }
+                }
+                if at.is_some() {
+                    slots.push(Thunk::Ready(argv.clone()));
+                }
+                let env = new_env(slots.into_boxed_slice(), &closure.env);
+                for (cell, d) in defaults {
+                    *cell.state.borrow_mut() = ThunkState::Suspended(d, env.clone());
+                }
+                env
+            }
+        };
+        // As CppNix: the depth is checked before it is incremented.
+        if self.call_depth > self.options.max_call_depth {
+            return Err(stack_overflow().at(pos));
+        }
+        self.call_depth += 1;
+        if let Err(e) = self.check_stack() {
+            self.call_depth -= 1;
+            return Err(e.at(pos));
+        }
+        let result = self.eval(&def.body, &env);
+        self.call_depth -= 1;
+        result.map_err(|e| e.at(pos).frame(pos, format!("while calling {}", self.lambda_name(def))))
+    }
+
+    fn lambda_short_name(&self, def: &LambdaDef) -> String {
+        match def.name {
+            Some(n) => n.as_str().to_string(),
+            None => "anonymous lambda".to_string(),
+        }
+    }
+
+    fn lambda_name(&self, def: &LambdaDef) -> String {
+        match def.name {
+            Some(n) => format!("the function '{}'", n),
+            None => "anonymous lambda".to_string(),
+        }
+    }
+
+    // ----- imports ---------------------------------------------------------------------------
+
+    /// `import path`: evaluates a file once per path (directories mean `default.nix`).
+    pub fn import_path(&mut self, path: &str) -> EvalResult {
+        let resolved = self.io.resolve_import(path).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
+        if let Some(v) = self.import_cache.get(&resolved) {
+            return Ok(v.clone());
+        }
+        let expr = self.compile_file(&resolved, None)?;
+        let env = self.root_env.clone();
+        let v = self.eval(expr, &env)?;
+        self.import_cache.insert(resolved, v.clone());
+        Ok(v)
+    }
+
+    /// Reads, parses and lowers a file.
+    pub fn compile_file(&mut self, resolved: &str, scope: Option<&[Symbol]>) -> EvalResult<&'static Expr> {
+        let bytes = self.io.read_file(resolved).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(EvalError::new(
+                    ErrorKind::Parse,
+                    format!("file '{}' is not valid UTF-8 (invalid byte at offset {})", resolved, e.utf8_error().valid_up_to()),
+                ))
+            }
+        };
+        let base = match resolved.rfind('/') {
+            Some(0) => "/".to_string(),
+            Some(i) => resolved[..i].to_string(),
+            None => ".".to_string(),
+        };
+        self.compile_with_scope(Origin::File(resolved.into()), text.into(), base, scope)
+    }
+
+    /// `scopedImport attrs path`: evaluates a file with extra variables in scope (not cached).
+    pub fn scoped_import(&mut self, scope: &Attrs, path: &str) -> EvalResult {
+        let resolved = self.io.resolve_import(path).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
+        let names: Vec<Symbol> = scope.iter().map(|e| e.name).collect();
+        let expr = self.compile_file(&resolved, Some(&names))?;
+        let slots: Vec<Thunk> = scope.iter().map(|e| e.value.clone()).collect();
+        let env = new_env(slots.into_boxed_slice(), &self.root_env.clone());
+        self.eval(expr, &env)
+    }
+}
+
+#[inline]
+fn lookup(env: &Env, depth: u32, slot: u32) -> &Thunk {
+    let mut e = env;
+    for _ in 0..depth {
+        e = e.parent.as_ref().expect("scope depth resolved at lowering");
+    }
+    &e.slots[slot as usize]
+}
+
+fn show_path(path: &[AttrName], upto: usize, last: Option<Symbol>) -> String {
+    let mut s = String::new();
+    for (i, p) in path.iter().enumerate().take(upto + 1) {
+        if i > 0 {
+            s.push('.');
+        }
+        match p {
+            AttrName::Static(n) => s.push_str(&crate::print::attr_name_str(n.as_str())),
+            AttrName::Dynamic(_) => {
+                if i == upto {
+                    if let Some(l) = last {
+                        s.push_str(&crate::print::attr_name_str(l.as_str()));
+                        continue;
+                    }
+                }
+                s.push_str("\"${...}\"")
+            }
+        }
+    }
+    s
+}
+
+#[cold]
+pub fn stack_overflow() -> EvalError {
+    EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded")
+}
+
+#[cold]
+fn not_a_function(v: &Value) -> EvalError {
+    EvalError::type_error(format!(
+        "attempt to call something which is not a function but {}: {}",
+        v.type_phrase(),
+        crate::print::short(v)
+    ))
+}
+
+/// Runs `f` on a thread with a large native stack (deep Nix recursion needs it) and returns its
+/// result. The evaluator created inside should call [`Evaluator::reset_stack_base`] first.
+pub fn with_big_stack<T: Send + 'static>(stack_bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(stack_bytes)
+        .spawn(f)
+        .expect("spawning the evaluation thread")
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}

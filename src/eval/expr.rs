@@ -1,0 +1,127 @@
+//! The evaluator's intermediate representation.
+//!
+//! `lower` turns rnix's syntax tree into this tree once per file, before anything is evaluated:
+//! names are interned, variables are resolved to `(depth, slot)` pairs wherever `with` does not
+//! get in the way, globals (builtins, `true`, ...) become constants, nested attribute paths are
+//! merged, indented strings are stripped, and every node that can fail carries a compact [`Pos`].
+//! Once a file's tree is handed to the evaluator it is leaked and referenced as `&'static Expr`,
+//! so thunks and closures point into it without reference counting (as CppNix, which never frees
+//! parsed code during an evaluation).
+
+use super::symbol::Symbol;
+use super::value::Value;
+use crate::syntax::source::Pos;
+
+pub enum Expr {
+    /// A literal or a resolved global.
+    Const(Value),
+    /// A lexically bound variable: `depth` frames up, slot `slot`.
+    Var { depth: u32, slot: u32 },
+    /// A variable only a `with` can provide: the depths of the enclosing `with` frames,
+    /// innermost first.
+    WithVar { name: Symbol, withs: Box<[u32]>, pos: Pos },
+    /// `e.a.b.c` or `e.a.b or default`.
+    Select { expr: Box<Expr>, path: Box<[AttrName]>, default: Option<Box<Expr>>, pos: Pos },
+    /// `e ? a.b.c`.
+    HasAttr { expr: Box<Expr>, path: Box<[AttrName]> },
+    /// An attribute set literal (`rec` or not).
+    Attrs(Box<AttrsDef>),
+    List(Box<[Expr]>),
+    Lambda(Box<LambdaDef>),
+    /// `f a b c`, flattened.
+    Call { func: Box<Expr>, args: Box<[Expr]>, pos: Pos },
+    /// `let ... in body` (also the legacy `let { ... }`, whose body is the `body` attribute).
+    Let { bindings: Box<AttrsDef>, body: Box<Expr> },
+    With { namespace: Box<Expr>, body: Box<Expr>, pos: Pos },
+    If { cond: Box<Expr>, then: Box<Expr>, else_: Box<Expr>, pos: Pos },
+    Assert { cond: Box<Expr>, body: Box<Expr>, text: Box<str>, pos: Pos },
+    Not { expr: Box<Expr>, pos: Pos },
+    Bin { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>, pos: Pos },
+    /// String interpolation or path interpolation: the parts are concatenated with `+`'s rules
+    /// after coercion; `force_string` is false for paths like `./${x}`.
+    Concat { parts: Box<[Expr]>, force_string: bool, pos: Pos },
+    /// `__curPos`.
+    CurPos(Pos),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Concat,
+    Update,
+    Eq,
+    NotEq,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    And,
+    Or,
+    Impl,
+    PipeRight,
+    PipeLeft,
+}
+
+/// One attribute name in a path: known when lowering, or computed.
+pub enum AttrName {
+    Static(Symbol),
+    Dynamic(Expr),
+}
+
+/// The value side of a static attribute definition.
+pub enum AttrValue {
+    /// Evaluated lazily in the scope of the set (the set's own frame when `rec`).
+    Expr(Expr),
+    /// `inherit x;`: a variable of the enclosing scope (evaluated in the outer frame).
+    Inherit(Expr),
+}
+
+pub struct StaticAttr {
+    pub name: Symbol,
+    pub value: AttrValue,
+    pub pos: Pos,
+}
+
+pub struct DynamicAttr {
+    pub name: Expr,
+    pub value: Expr,
+    pub pos: Pos,
+}
+
+/// An attribute set literal or the bindings of a `let`.
+///
+/// Frames: when `rec` (always for `let`), the definition opens a frame whose slots are the static
+/// attributes in order, followed by one slot per `inherit (source)` expression; otherwise a frame
+/// is opened only if there are `inherit (source)` expressions, and it holds just those sources.
+/// `AttrValue::Inherit` expressions are lowered in the enclosing scope (they skip the frame).
+pub struct AttrsDef {
+    pub rec: bool,
+    pub statics: Box<[StaticAttr]>,
+    pub dynamics: Box<[DynamicAttr]>,
+    pub sources: Box<[Expr]>,
+    /// Whether a frame is opened (see above).
+    pub opens_frame: bool,
+}
+
+pub struct LambdaDef {
+    pub name: Option<Symbol>,
+    pub pos: Pos,
+    pub param: Param,
+    pub body: Expr,
+}
+
+pub enum Param {
+    /// `x: body`: the frame has one slot.
+    Ident(Symbol),
+    /// `{ a, b ? d, ... } @ x: body`: one slot per formal in order, then one for the `@` name.
+    Formals { formals: Box<[Formal]>, ellipsis: bool, at: Option<Symbol> },
+}
+
+pub struct Formal {
+    pub name: Symbol,
+    pub default: Option<Expr>,
+    pub pos: Pos,
+}

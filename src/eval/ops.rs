@@ -1,0 +1,492 @@
+//! Operator semantics: arithmetic (64-bit integers with overflow errors, floats, mixing),
+//! comparison (`<` on numbers, strings, paths and lists), deep equality (including CppNix's
+//! pointer-equality rule for attribute and list members, and derivations compared by `outPath`),
+//! `++`, `//`, `+` and string interpolation with the reference coercion rules, and coercion of
+//! values to strings (`toString`, interpolation, `+` on strings and paths).
+
+use super::expr::{BinOp, Expr};
+use super::symbol::sym;
+use super::value::*;
+use super::Evaluator;
+use crate::error::{ErrorKind, EvalError};
+use crate::print::short;
+use crate::syntax::source::Pos;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// How strings are coerced (CppNix's `coerceMore`, `copyToStore`).
+#[derive(Clone, Copy)]
+pub struct Coercion {
+    /// `toString`-style: also null, booleans, numbers and lists.
+    pub more: bool,
+    /// Paths become store paths (interpolation) rather than their text.
+    pub copy_to_store: bool,
+}
+
+impl Coercion {
+    pub const INTERPOLATE: Coercion = Coercion { more: false, copy_to_store: true };
+    pub const TO_STRING: Coercion = Coercion { more: true, copy_to_store: false };
+    pub const PLAIN: Coercion = Coercion { more: false, copy_to_store: false };
+}
+
+fn int_overflow(verb: &str, a: i64, op: &str, b: i64) -> EvalError {
+    EvalError::new(ErrorKind::Overflow, format!("integer overflow in {verb} {a} {op} {b}"))
+}
+
+pub fn arith(op: BinOp, a: &Value, b: &Value) -> EvalResult {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => {
+            let (x, y) = (*x, *y);
+            let r = match op {
+                BinOp::Add => x.checked_add(y).ok_or_else(|| int_overflow("adding", x, "+", y))?,
+                BinOp::Sub => x.checked_sub(y).ok_or_else(|| int_overflow("subtracting", x, "-", y))?,
+                BinOp::Mul => x.checked_mul(y).ok_or_else(|| int_overflow("multiplying", x, "*", y))?,
+                BinOp::Div => {
+                    if y == 0 {
+                        return Err(EvalError::new(ErrorKind::DivisionByZero, "division by zero"));
+                    }
+                    x.checked_div(y).ok_or_else(|| int_overflow("dividing", x, "/", y))?
+                }
+                _ => unreachable!(),
+            };
+            Ok(Value::Int(r))
+        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            let x = as_f64(a);
+            let y = as_f64(b);
+            Ok(Value::Float(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => {
+                    if y == 0.0 {
+                        return Err(EvalError::new(ErrorKind::DivisionByZero, "division by zero"));
+                    }
+                    x / y
+                }
+                _ => unreachable!(),
+            }))
+        }
+        (Value::Int(_) | Value::Float(_), other) | (other, _) => Err(EvalError::type_error(format!(
+            "expected an integer but found {}: {}",
+            other.type_phrase(),
+            short(other)
+        ))),
+    }
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+impl Evaluator {
+    pub(super) fn eval_bin(&mut self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, pos: Pos, env: &Env) -> EvalResult {
+        match op {
+            BinOp::And => {
+                let l = self.eval_bool(lhs, env, pos, "in the left operand of the AND (&&) operator")?;
+                if !l {
+                    return Ok(Value::Bool(false));
+                }
+                Ok(Value::Bool(self.eval_bool(rhs, env, pos, "in the right operand of the AND (&&) operator")?))
+            }
+            BinOp::Or => {
+                let l = self.eval_bool(lhs, env, pos, "in the left operand of the OR (||) operator")?;
+                if l {
+                    return Ok(Value::Bool(true));
+                }
+                Ok(Value::Bool(self.eval_bool(rhs, env, pos, "in the right operand of the OR (||) operator")?))
+            }
+            BinOp::Impl => {
+                let l = self.eval_bool(lhs, env, pos, "in the left operand of the IMPL (->) operator")?;
+                if !l {
+                    return Ok(Value::Bool(true));
+                }
+                Ok(Value::Bool(self.eval_bool(rhs, env, pos, "in the right operand of the IMPL (->) operator")?))
+            }
+            BinOp::Add => {
+                let parts = [lhs, rhs];
+                self.concat_values(&parts, false, pos, env)
+            }
+            BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                arith(op, &l, &r).map_err(|e| e.at(pos))
+            }
+            BinOp::Eq | BinOp::NotEq => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                let eq = self.values_equal(&l, &r).map_err(|e| e.at(pos))?;
+                Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
+            }
+            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                // CppNix evaluates `a > b` as `b < a` and `a <= b` as `!(b < a)`.
+                let res = match op {
+                    BinOp::Less => self.less_than(&l, &r),
+                    BinOp::Greater => self.less_than(&r, &l),
+                    BinOp::LessEq => self.less_than(&r, &l).map(|b| !b),
+                    _ => self.less_than(&l, &r).map(|b| !b),
+                };
+                Ok(Value::Bool(res.map_err(|e| e.at(pos))?))
+            }
+            BinOp::Concat => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                match (&l, &r) {
+                    (Value::List(a), Value::List(b)) => {
+                        if a.0.is_empty() {
+                            return Ok(r.clone());
+                        }
+                        if b.0.is_empty() {
+                            return Ok(l.clone());
+                        }
+                        let mut v = Vec::with_capacity(a.0.len() + b.0.len());
+                        v.extend(a.0.iter().cloned());
+                        v.extend(b.0.iter().cloned());
+                        Ok(Value::list(v))
+                    }
+                    (Value::List(_), other) | (other, _) => Err(EvalError::type_error(format!(
+                        "expected a list but found {}: {}",
+                        other.type_phrase(),
+                        short(other)
+                    ))
+                    .at(pos)),
+                }
+            }
+            BinOp::Update => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                match (&l, &r) {
+                    (Value::Attrs(a), Value::Attrs(b)) => {
+                        if b.is_empty() {
+                            return Ok(l.clone());
+                        }
+                        if a.is_empty() {
+                            return Ok(r.clone());
+                        }
+                        Ok(Value::attrs(a.update(b)))
+                    }
+                    (Value::Attrs(_), other) | (other, _) => Err(EvalError::type_error(format!(
+                        "expected a set but found {}: {}",
+                        other.type_phrase(),
+                        short(other)
+                    ))
+                    .at(pos)),
+                }
+            }
+            BinOp::PipeRight | BinOp::PipeLeft => {
+                let (f, a) = if op == BinOp::PipeRight { (rhs, lhs) } else { (lhs, rhs) };
+                let fv = self.eval(f, env)?;
+                let arg = self.thunk_of(a, env);
+                self.call_value(fv, arg, pos)
+            }
+        }
+    }
+
+    fn eval_bool(&mut self, e: &'static Expr, env: &Env, pos: Pos, ctx: &str) -> EvalResult<bool> {
+        match self.eval(e, env)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(EvalError::type_error(format!(
+                "expected a Boolean but found {}: {}",
+                other.type_phrase(),
+                short(&other)
+            ))
+            .at(pos)
+            .frame(pos, ctx)),
+        }
+    }
+
+    pub(super) fn eval_concat(&mut self, parts: &'static [Expr], force_string: bool, pos: Pos, env: &Env) -> EvalResult {
+        let refs: Vec<&'static Expr> = parts.iter().collect();
+        self.concat_values(&refs, force_string, pos, env)
+    }
+
+    /// CppNix's `ExprConcatStrings`: the first part's type decides between number addition,
+    /// path concatenation and string concatenation.
+    fn concat_values(&mut self, parts: &[&'static Expr], force_string: bool, pos: Pos, env: &Env) -> EvalResult {
+        #[derive(PartialEq, Clone, Copy)]
+        enum Kind {
+            Int,
+            Float,
+            Path,
+            Str,
+        }
+        let mut kind = Kind::Str;
+        let mut n: i64 = 0;
+        let mut nf: f64 = 0.0;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut ctx: Vec<Box<str>> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let v = self.eval(part, env)?;
+            if i == 0 && !force_string {
+                kind = match v {
+                    Value::Int(_) => Kind::Int,
+                    Value::Float(_) => Kind::Float,
+                    Value::Path(_) => Kind::Path,
+                    _ => Kind::Str,
+                };
+            }
+            match kind {
+                Kind::Int => match v {
+                    Value::Int(x) => {
+                        n = n.checked_add(x).ok_or_else(|| int_overflow("adding", n, "+", x).at(pos))?;
+                    }
+                    Value::Float(f) => {
+                        kind = Kind::Float;
+                        nf = n as f64 + f;
+                    }
+                    other => {
+                        return Err(EvalError::type_error(format!(
+                            "cannot add {} to an integer",
+                            other.type_phrase()
+                        ))
+                        .at(pos))
+                    }
+                },
+                Kind::Float => match v {
+                    Value::Int(x) => nf += x as f64,
+                    Value::Float(f) => nf += f,
+                    other => {
+                        return Err(EvalError::type_error(format!("cannot add {} to a float", other.type_phrase())).at(pos))
+                    }
+                },
+                Kind::Path | Kind::Str => {
+                    let coercion = Coercion { more: false, copy_to_store: kind == Kind::Str };
+                    let s = self
+                        .coerce_to_string(&v, coercion)
+                        .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?;
+                    buf.extend_from_slice(s.as_bytes());
+                    s.context().extend_into(&mut ctx);
+                }
+            }
+        }
+        match kind {
+            Kind::Int => Ok(Value::Int(n)),
+            Kind::Float => Ok(Value::Float(nf)),
+            Kind::Path => {
+                if !ctx.is_empty() {
+                    return Err(EvalError::eval(format!(
+                        "a string that refers to a store path cannot be appended to a path"
+                    ))
+                    .at(pos));
+                }
+                let s = String::from_utf8_lossy(&buf);
+                Ok(Value::Path(super::lower::canon_path(&s).into()))
+            }
+            Kind::Str => Ok(Value::String(NixString::with_context(buf.into_boxed_slice(), Context::from_vec(ctx)))),
+        }
+    }
+
+    /// Coerces a value to a string following CppNix's `coerceToString`.
+    pub fn coerce_to_string(&mut self, v: &Value, how: Coercion) -> EvalResult<NixString> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Path(p) => {
+                if how.copy_to_store {
+                    let store_path = self.copy_path_to_store(p)?;
+                    let ctx = Context::single(&store_path);
+                    Ok(NixString::with_context(store_path.into_bytes().into_boxed_slice(), ctx))
+                } else {
+                    Ok(NixString::new(p.as_bytes().into()))
+                }
+            }
+            Value::Attrs(a) => {
+                if let Some(f) = a.get(sym::toString).cloned() {
+                    let f = self.force(&f)?;
+                    let r = self.call_value(f, Thunk::Ready(v.clone()), Pos::NONE)?;
+                    return self.coerce_to_string(&r, how);
+                }
+                if let Some(out) = a.get(sym::outPath).cloned() {
+                    let out = self.force(&out)?;
+                    return self.coerce_to_string(&out, how);
+                }
+                Err(EvalError::type_error(format!("cannot coerce a set to a string: {}", short(v))))
+            }
+            _ if how.more => match v {
+                Value::Null => Ok(NixString::new(Box::new([]))),
+                Value::Bool(true) => Ok(NixString::new(b"1".to_vec().into_boxed_slice())),
+                Value::Bool(false) => Ok(NixString::new(Box::new([]))),
+                Value::Int(i) => Ok(NixString::new(i.to_string().into_bytes().into_boxed_slice())),
+                Value::Float(f) => Ok(NixString::new(crate::print::format_float_to_string(*f).into_bytes().into_boxed_slice())),
+                Value::List(l) => {
+                    let mut buf = Vec::new();
+                    let mut ctx = Vec::new();
+                    let len = l.0.len();
+                    for (i, t) in l.0.iter().enumerate() {
+                        let item = self.force(t)?;
+                        let s = self.coerce_to_string(&item, how)?;
+                        buf.extend_from_slice(s.as_bytes());
+                        s.context().extend_into(&mut ctx);
+                        let empty_list = matches!(&item, Value::List(x) if x.0.is_empty());
+                        if i + 1 < len && !empty_list {
+                            buf.push(b' ');
+                        }
+                    }
+                    Ok(NixString::with_context(buf.into_boxed_slice(), Context::from_vec(ctx)))
+                }
+                _ => Err(EvalError::type_error(format!("cannot coerce {} to a string: {}", v.type_phrase(), short(v)))),
+            },
+            _ => Err(EvalError::type_error(format!("cannot coerce {} to a string: {}", v.type_phrase(), short(v)))),
+        }
+    }
+
+    /// Forces a thunk and requires a string (no coercion).
+    pub fn force_string(&mut self, t: &Thunk) -> EvalResult<NixString> {
+        match self.force(t)? {
+            Value::String(s) => Ok(s),
+            other => Err(EvalError::type_error(format!(
+                "expected a string but found {}: {}",
+                other.type_phrase(),
+                short(&other)
+            ))),
+        }
+    }
+
+    /// The store path a source path is copied to when used in a string.
+    pub fn copy_path_to_store(&mut self, path: &str) -> EvalResult<String> {
+        crate::builtins::paths::store_path_of_source(self, path)
+    }
+
+    /// Deep equality with CppNix's rules.
+    pub fn values_equal(&mut self, a: &Value, b: &Value) -> EvalResult<bool> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Ok(x == y),
+            (Value::Int(x), Value::Float(y)) => Ok((*x as f64) == *y),
+            (Value::Float(x), Value::Int(y)) => Ok(*x == (*y as f64)),
+            (Value::Float(x), Value::Float(y)) => Ok(x == y),
+            (Value::Bool(x), Value::Bool(y)) => Ok(x == y),
+            (Value::Null, Value::Null) => Ok(true),
+            (Value::String(x), Value::String(y)) => Ok(x.as_bytes() == y.as_bytes()),
+            (Value::Path(x), Value::Path(y)) => Ok(x == y),
+            (Value::List(x), Value::List(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                if x.0.len() != y.0.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.0.iter().zip(y.0.iter()) {
+                    if !self.thunks_equal(p, q)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                // Derivations are equal when their output paths are.
+                if self.is_derivation(x)? && self.is_derivation(y)? {
+                    if let (Some(p), Some(q)) = (x.get(sym::outPath).cloned(), y.get(sym::outPath).cloned()) {
+                        let p = self.force(&p)?;
+                        let q = self.force(&q)?;
+                        let ps = self.coerce_to_string(&p, Coercion::PLAIN)?;
+                        let qs = self.coerce_to_string(&q, Coercion::PLAIN)?;
+                        return Ok(ps.as_bytes() == qs.as_bytes());
+                    }
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if p.name != q.name {
+                        return Ok(false);
+                    }
+                    if !self.thunks_equal(&p.value, &q.value)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Equality of members: the same shared value is equal to itself without being forced
+    /// (CppNix compares member pointers first, which makes `[ f ] == [ f ]` true for a function).
+    fn thunks_equal(&mut self, a: &Thunk, b: &Thunk) -> EvalResult<bool> {
+        if a.same_cell(b) {
+            return Ok(true);
+        }
+        if let (Thunk::Ready(x), Thunk::Ready(y)) = (a, b) {
+            if same_value(x, y) {
+                return Ok(true);
+            }
+        }
+        let x = self.force(a)?;
+        let y = self.force(b)?;
+        if same_value(&x, &y) && x.is_function() {
+            return Ok(true);
+        }
+        self.values_equal(&x, &y)
+    }
+
+    /// Whether a set is a derivation (`type = "derivation"`).
+    pub fn is_derivation(&mut self, a: &Attrs) -> EvalResult<bool> {
+        match a.get(sym::type_).cloned() {
+            Some(t) => match self.force(&t)? {
+                Value::String(s) => Ok(s.as_bytes() == b"derivation"),
+                _ => Ok(false),
+            },
+            None => Ok(false),
+        }
+    }
+
+    /// `a < b` with CppNix's rules.
+    pub fn less_than(&mut self, a: &Value, b: &Value) -> EvalResult<bool> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Ok(x < y),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Ok(as_f64(a) < as_f64(b)),
+            (Value::String(x), Value::String(y)) => Ok(x.as_bytes() < y.as_bytes()),
+            (Value::Path(x), Value::Path(y)) => Ok(x.as_bytes() < y.as_bytes()),
+            (Value::List(x), Value::List(y)) => {
+                let n = x.0.len().min(y.0.len());
+                for i in 0..n {
+                    let p = self.force(&x.0[i])?;
+                    let q = self.force(&y.0[i])?;
+                    if !self.values_equal(&p, &q)? {
+                        return self.less_than(&p, &q);
+                    }
+                }
+                Ok(x.0.len() < y.0.len())
+            }
+            _ => {
+                let msg = if std::mem::discriminant(a) == std::mem::discriminant(b) {
+                    format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())
+                } else {
+                    format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())
+                };
+                Err(EvalError::type_error(msg))
+            }
+        }
+    }
+
+    /// Total order used by `builtins.sort`-like helpers that need `Ordering`.
+    pub fn compare(&mut self, a: &Value, b: &Value) -> EvalResult<Ordering> {
+        if self.less_than(a, b)? {
+            Ok(Ordering::Less)
+        } else if self.less_than(b, a)? {
+            Ok(Ordering::Greater)
+        } else {
+            Ok(Ordering::Equal)
+        }
+    }
+}
+
+/// Pointer identity for values held behind a reference.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Lambda(x), Value::Lambda(y)) => Rc::ptr_eq(x, y),
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::PrimOp(x), Value::PrimOp(y)) => std::ptr::eq(*x, *y),
+        (Value::PrimOpApp(x), Value::PrimOpApp(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}

@@ -1,0 +1,131 @@
+//! Interned identifiers.
+//!
+//! Attribute names and variable names are interned once per thread into a [`Symbol`] (a `u32`),
+//! so comparing names is an integer compare and attribute sets can be sorted by symbol id. Interned
+//! strings live as long as the thread (they are leaked on purpose: the set of names a program
+//! uses is small and bounded by its text and data).
+
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Symbol(pub u32);
+
+struct Interner {
+    map: FxHashMap<&'static str, Symbol>,
+    names: Vec<&'static str>,
+}
+
+thread_local! {
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner::with_known());
+}
+
+impl Interner {
+    fn with_known() -> Interner {
+        let mut i = Interner { map: FxHashMap::default(), names: Vec::new() };
+        for name in KNOWN {
+            i.intern(name);
+        }
+        i
+    }
+    fn intern(&mut self, s: &str) -> Symbol {
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
+        let sym = Symbol(self.names.len() as u32);
+        self.names.push(leaked);
+        self.map.insert(leaked, sym);
+        sym
+    }
+}
+
+impl Symbol {
+    pub fn new(s: &str) -> Symbol {
+        INTERNER.with(|i| i.borrow_mut().intern(s))
+    }
+    pub fn from_bytes(b: &[u8]) -> Symbol {
+        match std::str::from_utf8(b) {
+            Ok(s) => Symbol::new(s),
+            Err(_) => Symbol::new(&String::from_utf8_lossy(b)),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        INTERNER.with(|i| i.borrow().names[self.0 as usize])
+    }
+}
+
+impl std::fmt::Display for Symbol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! known_symbols {
+    ($($id:ident = $s:expr),* $(,)?) => {
+        const KNOWN: &[&str] = &[$($s),*];
+        #[allow(non_upper_case_globals, dead_code)]
+        pub mod sym {
+            use super::Symbol;
+            known_symbols!(@consts 0u32, $($id),*);
+        }
+    };
+    (@consts $n:expr, $id:ident $(, $rest:ident)*) => {
+        pub const $id: Symbol = Symbol($n);
+        known_symbols!(@consts $n + 1u32 $(, $rest)*);
+    };
+    (@consts $n:expr) => {};
+}
+
+known_symbols! {
+    outPath = "outPath",
+    type_ = "type",
+    derivation = "derivation",
+    drvPath = "drvPath",
+    name = "name",
+    value = "value",
+    file = "file",
+    line = "line",
+    column = "column",
+    functor = "__functor",
+    toString = "__toString",
+    body = "body",
+    success = "success",
+    right = "right",
+    wrong = "wrong",
+    key = "key",
+    outputs = "outputs",
+    outputName = "outputName",
+    out = "out",
+    system = "system",
+    builder = "builder",
+    args = "args",
+    path = "path",
+    prefix = "prefix",
+    ignoreNulls = "__ignoreNulls",
+    structuredAttrs = "__structuredAttrs",
+    meta = "meta",
+    description = "description",
+    startSet = "startSet",
+    operator = "operator",
+    version = "version",
+    data = "data",
+    overrideAttrs = "overrideAttrs",
+    all = "all",
+    drvAttrs = "drvAttrs",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn interning_is_stable() {
+        let a = Symbol::new("hello");
+        let b = Symbol::new("hello");
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "hello");
+        assert_eq!(Symbol::new("outPath"), sym::outPath);
+        assert_eq!(sym::functor.as_str(), "__functor");
+        assert_ne!(Symbol::new("x"), Symbol::new("y"));
+    }
+}

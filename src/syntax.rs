@@ -1,0 +1,134 @@
+//! Parsing: source text → rnix syntax tree (which never fails: it returns a tree plus errors),
+//! then the first syntax error, if any, as an [`EvalError`] with a position and a message in
+//! CppNix's words. The tree is handed to `eval::lower`, which performs the checks rnix leaves
+//! out (duplicate attributes and formals, dynamic attributes in `let`, ...).
+//! This module knows nothing about evaluation except the entry point that chains both steps.
+
+pub mod source;
+
+use crate::error::{ErrorKind, EvalError};
+use crate::eval::expr::Expr;
+use crate::eval::lower::{lower_root, Globals, LowerOptions};
+use crate::eval::symbol::Symbol;
+use rnix::SyntaxKind;
+use source::{FileId, SourceMap};
+
+/// Parses `text` (registered as `file`) and lowers it to IR.
+pub fn parse_and_lower(
+    text: &str,
+    file: FileId,
+    base_dir: String,
+    globals: &Globals,
+    map: &mut SourceMap,
+    options: &LowerOptions,
+    scope: Option<&[Symbol]>,
+) -> Result<Expr, EvalError> {
+    let parse = rnix::Root::parse(text);
+    if let Some(err) = parse.errors().first() {
+        return Err(syntax_error(err, text, file, map));
+    }
+    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope)
+}
+
+/// Checks syntax only; returns the first error.
+pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
+    let parse = rnix::Root::parse(text);
+    match parse.errors().first() {
+        Some(err) => Err(syntax_error(err, text, file, map)),
+        None => Ok(()),
+    }
+}
+
+fn token_name(kind: SyntaxKind) -> &'static str {
+    use SyntaxKind::*;
+    match kind {
+        TOKEN_ADD => "'+'",
+        TOKEN_AND_AND => "'&&'",
+        TOKEN_ASSIGN => "'='",
+        TOKEN_ASSERT => "'assert'",
+        TOKEN_AT => "'@'",
+        TOKEN_COLON => "':'",
+        TOKEN_COMMA => "','",
+        TOKEN_CONCAT => "'++'",
+        TOKEN_DIV => "'/'",
+        TOKEN_DOT => "'.'",
+        TOKEN_ELLIPSIS => "'...'",
+        TOKEN_ELSE => "'else'",
+        TOKEN_EQUAL => "'=='",
+        TOKEN_FLOAT => "float",
+        TOKEN_IDENT => "identifier",
+        TOKEN_IF => "'if'",
+        TOKEN_IMPLICATION => "'->'",
+        TOKEN_IN => "'in'",
+        TOKEN_INHERIT => "'inherit'",
+        TOKEN_INTEGER => "integer",
+        TOKEN_INTERPOL_END => "'}'",
+        TOKEN_INTERPOL_START => "'${'",
+        TOKEN_INVERT => "'!'",
+        TOKEN_L_BRACE => "'{'",
+        TOKEN_L_BRACK => "'['",
+        TOKEN_L_PAREN => "'('",
+        TOKEN_LESS => "'<'",
+        TOKEN_LESS_OR_EQ => "'<='",
+        TOKEN_LET => "'let'",
+        TOKEN_MORE => "'>'",
+        TOKEN_MORE_OR_EQ => "'>='",
+        TOKEN_MUL => "'*'",
+        TOKEN_NOT_EQUAL => "'!='",
+        TOKEN_OR => "'or'",
+        TOKEN_OR_OR => "'||'",
+        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME => "path",
+        TOKEN_PATH_SEARCH => "search path",
+        TOKEN_QUESTION => "'?'",
+        TOKEN_R_BRACE => "'}'",
+        TOKEN_R_BRACK => "']'",
+        TOKEN_R_PAREN => "')'",
+        TOKEN_REC => "'rec'",
+        TOKEN_SEMICOLON => "';'",
+        TOKEN_STRING_CONTENT => "string",
+        TOKEN_STRING_END | TOKEN_STRING_START => "'\"'",
+        TOKEN_SUB => "'-'",
+        TOKEN_THEN => "'then'",
+        TOKEN_UPDATE => "'//'",
+        TOKEN_URI => "URI",
+        TOKEN_WITH => "'with'",
+        TOKEN_PIPE_LEFT => "'<|'",
+        TOKEN_PIPE_RIGHT => "'|>'",
+        _ => "token",
+    }
+}
+
+fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
+    use rnix::ParseError as P;
+    let end = text.len() as u32;
+    let (msg, start, stop) = match err {
+        P::Unexpected(r) | P::UnexpectedExtra(r) => {
+            let s = &text[usize::from(r.start())..usize::from(r.end())];
+            let shown: String = s.chars().take(20).collect();
+            (format!("syntax error, unexpected '{}'", shown.trim()), r.start().into(), r.end().into())
+        }
+        P::UnexpectedWanted(found, r, wanted) => {
+            let mut w: Vec<&str> = wanted.iter().map(|k| token_name(*k)).collect();
+            w.dedup();
+            (
+                format!("syntax error, unexpected {}, expecting {}", token_name(*found), w.join(" or ")),
+                r.start().into(),
+                r.end().into(),
+            )
+        }
+        P::UnexpectedDoubleBind(r) => ("syntax error, pattern bound twice".to_string(), r.start().into(), r.end().into()),
+        P::UnexpectedEOF => ("syntax error, unexpected end of file".to_string(), end, end),
+        P::UnexpectedEOFWanted(wanted) => {
+            let mut w: Vec<&str> = wanted.iter().map(|k| token_name(*k)).collect();
+            w.dedup();
+            (format!("syntax error, unexpected end of file, expecting {}", w.join(" or ")), end, end)
+        }
+        P::DuplicatedArgs(r, name) => {
+            (format!("duplicate formal function argument '{}'", name), r.start().into(), r.end().into())
+        }
+        P::RecursionLimitExceeded => ("expression nested too deeply".to_string(), 0, 0),
+        _ => (format!("syntax error: {}", err), 0, 0),
+    };
+    let pos = map.pos(file, start, stop);
+    EvalError::new(ErrorKind::Parse, msg).at(pos)
+}

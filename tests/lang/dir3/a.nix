@@ -1,0 +1,2 @@
+# search path entry one: a.nix
+"a from dir3"

@@ -1,0 +1,2 @@
+# search path entry one: a nested file
+"deep in dir3"

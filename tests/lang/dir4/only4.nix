@@ -1,0 +1,2 @@
+# search path entry two: a file only here
+"only in dir4"

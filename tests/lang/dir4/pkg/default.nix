@@ -1,0 +1,2 @@
+# search path entry two: a directory with default.nix
+{ pkg = "from dir4/pkg"; }

@@ -1,0 +1,2 @@
+# abort raises an error with its message
+abort "stop here"

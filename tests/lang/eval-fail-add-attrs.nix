@@ -1,0 +1,2 @@
+# + does not merge sets
+{ a = 1; } + { b = 2; }

@@ -1,0 +1,2 @@
+# adding Booleans
+true + false

@@ -1,0 +1,2 @@
+# builtins.add on a string
+builtins.add "a" 1

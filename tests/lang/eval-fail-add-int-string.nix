@@ -1,0 +1,2 @@
+# an integer plus a string
+1 + "a"

@@ -1,0 +1,2 @@
+# adding a list and an integer
+[ 1 ] + 1

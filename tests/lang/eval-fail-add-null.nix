@@ -1,0 +1,2 @@
+# adding null and an integer
+null + 1

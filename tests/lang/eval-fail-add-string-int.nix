@@ -1,0 +1,2 @@
+# a string plus an integer
+"a" + 1

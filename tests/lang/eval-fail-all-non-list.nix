@@ -1,0 +1,2 @@
+# all on a non-list
+builtins.all (x: true) 1

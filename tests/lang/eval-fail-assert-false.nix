@@ -1,0 +1,2 @@
+# a failing assertion
+assert 1 > 2; "unreachable"

@@ -1,0 +1,2 @@
+# a failing assertion inside a function body
+let f = x: assert x > 0; x; in f (-1)

@@ -1,0 +1,2 @@
+# assert with a non-Boolean condition
+assert 1; "unreachable"

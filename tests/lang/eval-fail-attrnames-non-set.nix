@@ -1,0 +1,2 @@
+# attrNames of a list
+builtins.attrNames [ ]

@@ -1,0 +1,2 @@
+# attrValues of a string
+builtins.attrValues "s"

@@ -1,0 +1,2 @@
+# baseNameOf of an integer
+baseNameOf 1

@@ -1,0 +1,2 @@
+# selecting a builtin that does not exist
+builtins.noSuchBuiltin

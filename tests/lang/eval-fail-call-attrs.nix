@@ -1,0 +1,2 @@
+# calling a set without __functor
+{ a = 1; } 2

@@ -1,0 +1,2 @@
+# calling an integer
+1 2

@@ -1,0 +1,2 @@
+# calling a string
+"f" 1

@@ -1,0 +1,2 @@
+# Booleans cannot be ordered
+true < false

@@ -1,0 +1,2 @@
+# an integer and a string cannot be ordered
+1 < "a"

@@ -1,0 +1,2 @@
+# list ordering fails on incomparable elements
+[ true ] < [ false ]

@@ -1,0 +1,2 @@
+# null cannot be ordered
+null < null

@@ -1,0 +1,2 @@
+# ++ with a non-list operand
+[ 1 ] ++ 2

@@ -1,0 +1,2 @@
+# concatLists of a list that holds a non-list
+builtins.concatLists [ [ 1 ] 2 ]

@@ -1,0 +1,2 @@
+# concatStringsSep does not coerce integers
+builtins.concatStringsSep "," [ "a" 1 ]

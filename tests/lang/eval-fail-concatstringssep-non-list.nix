@@ -1,0 +1,2 @@
+# concatStringsSep with a string instead of a list
+builtins.concatStringsSep "," "a"

@@ -1,0 +1,2 @@
+# deepSeq evaluates nested values
+builtins.deepSeq { a = [ (throw "nested") ]; } 1

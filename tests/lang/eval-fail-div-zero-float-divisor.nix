@@ -1,0 +1,2 @@
+# division by float zero
+1 / 0.0

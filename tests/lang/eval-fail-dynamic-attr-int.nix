@@ -1,0 +1,2 @@
+# a dynamic attribute name that is an integer
+let n = 1; in { ${n} = 2; }

@@ -1,0 +1,2 @@
+# elem on a non-list
+builtins.elem 1 { a = 1; }

@@ -1,0 +1,2 @@
+# elemAt past the end
+builtins.elemAt [ 1 2 ] 2

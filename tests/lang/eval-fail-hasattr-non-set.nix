@@ -1,0 +1,2 @@
+# hasAttr on a non-set
+builtins.hasAttr "a" 1

@@ -1,0 +1,2 @@
+# head of the empty list
+builtins.head [ ]

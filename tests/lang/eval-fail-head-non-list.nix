@@ -1,0 +1,2 @@
+# head of a set
+builtins.head { }

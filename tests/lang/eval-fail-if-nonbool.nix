@@ -1,0 +1,2 @@
+# if with an integer condition
+if 1 then 2 else 3

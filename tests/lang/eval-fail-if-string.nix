@@ -1,0 +1,2 @@
+# if with a string condition
+if "true" then 2 else 3

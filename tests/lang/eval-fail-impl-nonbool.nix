@@ -1,0 +1,2 @@
+# -> with a non-Boolean left operand
+"x" -> true

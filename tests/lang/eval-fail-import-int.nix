@@ -1,0 +1,2 @@
+# importing an integer
+import 1

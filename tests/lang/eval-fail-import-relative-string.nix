@@ -1,0 +1,2 @@
+# import refuses a relative path given as a string
+import "lib/one.nix"

@@ -1,0 +1,2 @@
+# importing a file that throws
+import ./lib/throws.nix

@@ -1,0 +1,2 @@
+# a value that depends on itself through arithmetic
+let x = x + 1; in x

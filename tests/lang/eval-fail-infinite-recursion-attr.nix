@@ -1,0 +1,2 @@
+# a set attribute that selects itself
+let s = { v = s.v; }; in s.v

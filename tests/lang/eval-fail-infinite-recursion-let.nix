@@ -1,0 +1,2 @@
+# a let binding defined as itself
+let x = x; in x

@@ -1,0 +1,2 @@
+# interpolating a set without outPath or __toString
+"${{ a = 1; }}"

@@ -1,0 +1,2 @@
+# interpolating a Boolean into a string
+"${true}"

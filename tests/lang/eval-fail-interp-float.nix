@@ -1,0 +1,2 @@
+# interpolating a float into a string
+"${1.5}"

@@ -1,0 +1,2 @@
+# interpolating a function into a string
+"${x: x}"

@@ -1,0 +1,2 @@
+# interpolating an integer into a string
+"n = ${1}"

@@ -1,0 +1,2 @@
+# interpolating a list into a string
+"${[ "a" ]}"

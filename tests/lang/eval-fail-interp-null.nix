@@ -1,0 +1,2 @@
+# interpolating null into a string
+"${null}"

@@ -1,0 +1,2 @@
+# interpolating a path to a missing file fails when copying it
+"${./no-such-file}"

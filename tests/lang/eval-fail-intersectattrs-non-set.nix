@@ -1,0 +1,2 @@
+# intersectAttrs with a non-set
+builtins.intersectAttrs { } [ ]

@@ -1,0 +1,2 @@
+# the error inside a function only happens when it is called
+(x: throw "called") 1

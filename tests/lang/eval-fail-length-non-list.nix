@@ -1,0 +1,2 @@
+# length of a string
+builtins.length "abc"

@@ -1,0 +1,2 @@
+# builtins.lessThan on incomparable types
+builtins.lessThan "a" 1

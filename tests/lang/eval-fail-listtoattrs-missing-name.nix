@@ -1,0 +1,2 @@
+# listToAttrs element without a name
+builtins.listToAttrs [ { value = 1; } ]

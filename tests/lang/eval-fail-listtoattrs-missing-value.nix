@@ -1,0 +1,2 @@
+# listToAttrs element without a value
+builtins.listToAttrs [ { name = "a"; } ]

@@ -1,0 +1,2 @@
+# listToAttrs element that is not a set
+builtins.listToAttrs [ 1 ]

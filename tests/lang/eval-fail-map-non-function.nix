@@ -1,0 +1,2 @@
+# map with an integer as the function
+map 1 [ 1 ]

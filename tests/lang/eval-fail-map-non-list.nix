@@ -1,0 +1,2 @@
+# map over a set
+map (x: x) { a = 1; }

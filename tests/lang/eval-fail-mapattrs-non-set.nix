@@ -1,0 +1,2 @@
+# mapAttrs over a list
+builtins.mapAttrs (n: v: v) [ 1 ]

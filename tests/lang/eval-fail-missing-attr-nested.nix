@@ -1,0 +1,2 @@
+# selecting a missing nested attribute
+{ a = { }; }.a.b

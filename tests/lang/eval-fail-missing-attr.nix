@@ -1,0 +1,2 @@
+# selecting a missing attribute
+{ a = 1; }.b

@@ -1,0 +1,2 @@
+# multiplying a Boolean
+true * 2

@@ -1,0 +1,2 @@
+# negating a string
+-"a"

@@ -1,0 +1,2 @@
+# ! of a non-Boolean
+!1

@@ -1,0 +1,2 @@
+# || with a non-Boolean right operand
+false || 1

@@ -1,0 +1,2 @@
+# a path plus an integer
+./a + 1

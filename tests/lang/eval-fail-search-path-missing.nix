@@ -1,0 +1,2 @@
+# a <name> that is in no search path entry
+<no-such-entry>

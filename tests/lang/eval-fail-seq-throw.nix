@@ -1,0 +1,2 @@
+# seq evaluates its first argument
+builtins.seq (throw "first") 1

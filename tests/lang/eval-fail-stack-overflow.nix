@@ -1,0 +1,2 @@
+# unbounded recursion through a function
+let f = x: f x + 1; in f 1

@@ -1,0 +1,2 @@
+# stringLength of an integer
+builtins.stringLength 12

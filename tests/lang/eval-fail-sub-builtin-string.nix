@@ -1,0 +1,2 @@
+# builtins.sub on a string
+builtins.sub 1 "a"

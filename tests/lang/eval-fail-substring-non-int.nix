@@ -1,0 +1,2 @@
+# substring with a string as the start
+builtins.substring "1" 2 "abc"

@@ -1,0 +1,2 @@
+# tail of the empty list
+builtins.tail [ ]

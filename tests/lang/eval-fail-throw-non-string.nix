@@ -1,0 +1,2 @@
+# throw with an argument that cannot become a string
+throw { }

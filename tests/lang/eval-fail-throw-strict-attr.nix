@@ -1,0 +1,2 @@
+# --strict evaluates every attribute, reaching a throw
+{ a = 1; b = throw "strict"; }

@@ -1,0 +1,2 @@
+# --strict evaluates deeply nested values
+{ a = [ { b = throw "deep"; } ]; }

@@ -1,0 +1,2 @@
+# throw raises an error with its message
+throw "custom failure"

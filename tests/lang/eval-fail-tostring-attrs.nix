@@ -1,0 +1,2 @@
+# toString of a plain set
+toString { a = 1; }

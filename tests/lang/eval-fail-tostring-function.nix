@@ -1,0 +1,2 @@
+# toString of a function
+toString (x: x)

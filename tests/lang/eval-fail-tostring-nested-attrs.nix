@@ -1,0 +1,2 @@
+# toString of a list that holds a plain set
+toString [ 1 { } ]

@@ -1,0 +1,2 @@
+# tryEval does not catch a missing attribute
+builtins.tryEval { }.a

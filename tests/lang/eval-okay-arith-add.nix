@@ -1,0 +1,2 @@
+# integer addition
+1 + 2

@@ -1,0 +1,2 @@
+# builtins.add on integers
+builtins.add 40 2

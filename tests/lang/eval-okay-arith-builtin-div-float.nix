@@ -1,0 +1,2 @@
+# builtins.div with a float argument
+builtins.div 9 4.0

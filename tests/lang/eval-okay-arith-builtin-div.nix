@@ -1,0 +1,2 @@
+# builtins.div on integers truncates
+builtins.div 9 4

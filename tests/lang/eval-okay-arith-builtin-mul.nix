@@ -1,0 +1,2 @@
+# builtins.mul on integers
+builtins.mul 4 5

@@ -1,0 +1,2 @@
+# builtins.sub on integers
+builtins.sub 10 4

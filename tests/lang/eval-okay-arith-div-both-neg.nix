@@ -1,0 +1,2 @@
+# integer division of two negatives is positive
+(-9) / (-2)

@@ -1,0 +1,2 @@
+# integer division truncates
+7 / 2

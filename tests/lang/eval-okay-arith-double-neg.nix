@@ -1,0 +1,2 @@
+# two unary minus signs cancel
+- -4

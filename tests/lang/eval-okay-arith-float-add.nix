@@ -1,0 +1,2 @@
+# float addition
+1.5 + 2.25

@@ -1,0 +1,2 @@
+# float divided by int
+1.0 / 4

@@ -1,0 +1,2 @@
+# float division
+1.0 / 8.0

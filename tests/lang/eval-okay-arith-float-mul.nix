@@ -1,0 +1,2 @@
+# float multiplication
+1.5 * 1.5

@@ -1,0 +1,2 @@
+# negation of a float literal
+-2.5

@@ -1,0 +1,2 @@
+# float plus int gives a float
+0.5 + 1

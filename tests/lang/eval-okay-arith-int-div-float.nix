@@ -1,0 +1,2 @@
+# int divided by float does not truncate
+7 / 2.0

@@ -1,0 +1,2 @@
+# int minus float
+5 - 0.25

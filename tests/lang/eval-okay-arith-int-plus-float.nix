@@ -1,0 +1,2 @@
+# int plus float gives a float
+1 + 0.5

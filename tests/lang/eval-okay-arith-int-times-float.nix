@@ -1,0 +1,2 @@
+# int times float
+3 * 0.5

@@ -1,0 +1,2 @@
+# the largest 64-bit integer literal
+9223372036854775807

@@ -1,0 +1,2 @@
+# the type of int times float is float, even when the value is whole
+builtins.typeOf (2 * 1.0)

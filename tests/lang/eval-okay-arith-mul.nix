@@ -1,0 +1,2 @@
+# integer multiplication
+6 * 7

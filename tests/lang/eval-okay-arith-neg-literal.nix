@@ -1,0 +1,2 @@
+# a negative integer literal
+-5

@@ -1,0 +1,2 @@
+# unary minus of a parenthesised sum
+-(2 + 3)

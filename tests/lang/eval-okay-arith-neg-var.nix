@@ -1,0 +1,2 @@
+# unary minus applied to a variable
+let x = 3; in -x

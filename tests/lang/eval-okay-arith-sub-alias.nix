@@ -1,0 +1,2 @@
+# the __sub alias is the same primop as builtins.sub
+__sub 3 5

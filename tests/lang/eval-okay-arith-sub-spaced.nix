@@ -1,0 +1,2 @@
+# subtraction with spaces between two variables
+let a = 5; b = 2; in a - b

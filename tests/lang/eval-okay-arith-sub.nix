@@ -1,0 +1,2 @@
+# integer subtraction giving a negative result
+3 - 10

@@ -1,0 +1,2 @@
+# zero divided by a number
+0 / 5

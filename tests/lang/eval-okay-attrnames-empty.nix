@@ -1,0 +1,2 @@
+# attrNames of the empty set
+builtins.attrNames { }

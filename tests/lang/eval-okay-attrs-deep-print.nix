@@ -1,0 +1,2 @@
+# deeply nested values print fully under --strict
+{ a = { b = { c = [ { d = [ [ ] ]; } ]; }; }; }

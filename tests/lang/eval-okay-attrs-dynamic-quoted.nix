@@ -1,0 +1,2 @@
+# a dynamic name written as an interpolated string
+let n = "key"; in { "${n}-2" = 1; }

@@ -1,0 +1,2 @@
+# dynamic names in rec can use other attributes
+rec { n = "k"; ${n} = 5; }

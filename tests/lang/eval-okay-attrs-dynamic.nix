@@ -1,0 +1,2 @@
+# a dynamic attribute name
+let n = "key"; in { ${n} = 1; }

@@ -1,0 +1,2 @@
+# the empty set prints with a space inside
+{ }

@@ -1,0 +1,2 @@
+# ? with an interpolated name
+let n = "a"; in { a = 1; } ? ${n}

@@ -1,0 +1,2 @@
+# ? is false for a missing attribute
+{ a = 1; } ? b

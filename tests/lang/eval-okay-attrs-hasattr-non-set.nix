@@ -1,0 +1,2 @@
+# ? on a non-set is false
+1 ? a

@@ -1,0 +1,2 @@
+# ? is false when an intermediate attribute is missing
+{ a = { }; } ? a.b.c

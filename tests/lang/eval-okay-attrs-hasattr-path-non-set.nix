@@ -1,0 +1,2 @@
+# ? is false when an intermediate value is not a set
+{ a = 1; } ? a.b

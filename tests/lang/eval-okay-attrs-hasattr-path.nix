@@ -1,0 +1,2 @@
+# ? accepts an attribute path
+{ a.b.c = 1; } ? a.b.c

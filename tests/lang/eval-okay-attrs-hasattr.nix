@@ -1,0 +1,2 @@
+# ? tests for an attribute
+{ a = 1; } ? a

@@ -1,0 +1,2 @@
+# sets inside lists print nested
+[ { a = 1; } { b = [ 2 ]; } ]

@@ -1,0 +1,2 @@
+# inherit of a global builtin name
+{ inherit toString; }.toString 5

@@ -1,0 +1,2 @@
+# isAttrs on a set and a list
+[ (builtins.isAttrs { }) (builtins.isAttrs [ ]) ]

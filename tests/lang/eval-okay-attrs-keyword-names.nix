@@ -1,0 +1,2 @@
+# keywords as attribute names print quoted
+{ "if" = 1; "then" = 2; "let" = 3; "rec" = 4; "or" = 5; }

@@ -1,0 +1,2 @@
+# attribute values are evaluated only when selected
+{ a = throw "not evaluated"; b = 2; }.b

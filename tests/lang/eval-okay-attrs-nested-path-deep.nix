@@ -1,0 +1,2 @@
+# a long attribute path
+{ x.y.z.w = "deep"; }.x.y.z.w

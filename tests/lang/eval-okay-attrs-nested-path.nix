@@ -1,0 +1,2 @@
+# nested attribute paths build nested sets
+{ a.b.c = 1; a.d = 2; }

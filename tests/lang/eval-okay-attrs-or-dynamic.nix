@@ -1,0 +1,2 @@
+# or with a dynamic attribute name
+let n = "missing"; in { }.${n} or 0

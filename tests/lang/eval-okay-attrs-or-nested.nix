@@ -1,0 +1,2 @@
+# or applies to a whole missing path
+{ a = { }; }.a.b.c or "default"

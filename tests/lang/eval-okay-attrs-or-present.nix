@@ -1,0 +1,2 @@
+# or is ignored when the attribute exists
+{ a = 1; }.a or "default"

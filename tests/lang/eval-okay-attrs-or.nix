@@ -1,0 +1,2 @@
+# or gives a default for a missing attribute
+{ a = 1; }.b or "default"

@@ -1,0 +1,2 @@
+# selecting through nested sets
+{ a = { b = { c = "found"; }; }; }.a.b.c

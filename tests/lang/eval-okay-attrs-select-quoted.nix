@@ -1,0 +1,2 @@
+# selecting an attribute with a quoted name
+{ "a b" = 5; }."a b"

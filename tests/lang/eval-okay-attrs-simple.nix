@@ -1,0 +1,2 @@
+# a simple attribute set
+{ a = 1; b = "two"; }

@@ -1,0 +1,2 @@
+# // with empty sets on both sides
+({ } // { a = 1; }) // { }

@@ -1,0 +1,2 @@
+# // prefers the right-hand value
+{ a = 1; b = 2; } // { b = 20; }

@@ -1,0 +1,2 @@
+# attrValues returns values in name order
+builtins.attrValues { b = "second"; a = "first"; }

@@ -1,0 +1,2 @@
+# baseNameOf the empty string
+baseNameOf ""

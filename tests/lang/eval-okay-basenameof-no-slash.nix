@@ -1,0 +1,2 @@
+# baseNameOf a string without slashes
+baseNameOf "file"

@@ -1,0 +1,2 @@
+# baseNameOf the root path
+baseNameOf /.

@@ -1,0 +1,2 @@
+# baseNameOf a string path
+baseNameOf "a/b/c.txt"

@@ -1,0 +1,2 @@
+# baseNameOf ignores a trailing slash
+baseNameOf "a/b/"

@@ -1,0 +1,2 @@
+# __add is a global alias of builtins.add
+__add 1 2

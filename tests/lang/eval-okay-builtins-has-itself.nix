@@ -1,0 +1,2 @@
+# builtins contains builtins
+builtins ? builtins

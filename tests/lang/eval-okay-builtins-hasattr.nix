@@ -1,0 +1,2 @@
+# builtins can be tested for a function name
+[ (builtins ? map) (builtins ? noSuchBuiltin) ]

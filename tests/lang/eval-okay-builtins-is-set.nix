@@ -1,0 +1,2 @@
+# builtins is an attribute set
+builtins.typeOf builtins

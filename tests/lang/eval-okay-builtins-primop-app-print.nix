@@ -1,0 +1,2 @@
+# a partially applied builtin prints as <PRIMOP-APP>
+builtins.add 1

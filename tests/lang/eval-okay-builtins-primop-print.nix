@@ -1,0 +1,2 @@
+# a builtin prints as <PRIMOP>
+builtins.add

@@ -1,0 +1,2 @@
+# true, false and null are builtins
+[ builtins.true builtins.false builtins.null ]

@@ -1,0 +1,2 @@
+# greater-or-equal on integers
+3 >= 2

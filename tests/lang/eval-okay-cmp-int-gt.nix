@@ -1,0 +1,2 @@
+# greater-than on integers
+1 > 2

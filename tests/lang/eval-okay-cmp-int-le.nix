@@ -1,0 +1,2 @@
+# less-or-equal on equal integers
+2 <= 2

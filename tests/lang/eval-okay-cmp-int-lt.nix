@@ -1,0 +1,2 @@
+# less-than on integers
+1 < 2

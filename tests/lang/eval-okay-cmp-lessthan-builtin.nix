@@ -1,0 +1,2 @@
+# builtins.lessThan on strings
+builtins.lessThan "apple" "banana"

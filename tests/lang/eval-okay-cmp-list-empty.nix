@@ -1,0 +1,2 @@
+# the empty list is smaller than any other list
+[ ] < [ 1 ]

@@ -1,0 +1,2 @@
+# lists compare element by element
+[ 1 2 ] < [ 1 3 ]

@@ -1,0 +1,2 @@
+# a list prefix sorts first
+[ 1 ] < [ 1 0 ]

@@ -1,0 +1,2 @@
+# negative integers order below positive ones
+-5 < 1

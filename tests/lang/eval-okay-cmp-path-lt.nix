@@ -1,0 +1,2 @@
+# paths compare by their text
+./a < ./b

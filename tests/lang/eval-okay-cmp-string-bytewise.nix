@@ -1,0 +1,2 @@
+# string comparison is bytewise, so upper case sorts first
+"B" < "a"

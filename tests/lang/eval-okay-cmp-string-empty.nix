@@ -1,0 +1,2 @@
+# the empty string is the smallest string
+"" < "a"

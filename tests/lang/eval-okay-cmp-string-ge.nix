@@ -1,0 +1,2 @@
+# greater-or-equal on equal strings
+"x" >= "x"

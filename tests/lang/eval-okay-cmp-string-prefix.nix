@@ -1,0 +1,2 @@
+# a prefix sorts before the longer string
+"ab" < "abc"

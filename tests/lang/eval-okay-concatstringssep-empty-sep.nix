@@ -1,0 +1,2 @@
+# concatStringsSep with an empty separator
+builtins.concatStringsSep "" [ "a" "b" ]

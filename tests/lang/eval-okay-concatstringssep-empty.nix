@@ -1,0 +1,2 @@
+# concatStringsSep of the empty list
+builtins.concatStringsSep "-" [ ]

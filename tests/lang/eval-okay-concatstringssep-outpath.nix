@@ -1,0 +1,2 @@
+# concatStringsSep coerces sets with outPath
+builtins.concatStringsSep "/" [ "a" { outPath = "b"; } ]

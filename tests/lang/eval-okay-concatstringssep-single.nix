@@ -1,0 +1,2 @@
+# concatStringsSep of one element adds no separator
+builtins.concatStringsSep "-" [ "x" ]

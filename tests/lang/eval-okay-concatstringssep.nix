@@ -1,0 +1,2 @@
+# concatStringsSep joins with a separator
+builtins.concatStringsSep ", " [ "a" "b" "c" ]

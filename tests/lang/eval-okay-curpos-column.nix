@@ -1,0 +1,3 @@
+# __curPos column counts from 1 on a later line
+
+  { a =       __curPos; }.a.column

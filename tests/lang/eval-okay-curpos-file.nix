@@ -1,0 +1,2 @@
+# __curPos.file names the current file
+baseNameOf __curPos.file

@@ -1,0 +1,2 @@
+# deepSeq does not call functions
+builtins.deepSeq { f = x: throw "not called"; } "done"

@@ -1,0 +1,2 @@
+# deepSeq returns its second argument after full evaluation
+builtins.deepSeq { a = [ 1 { b = 2; } ]; } "done"

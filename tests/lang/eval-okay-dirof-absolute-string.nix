@@ -1,0 +1,2 @@
+# dirOf a top-level absolute string
+dirOf "/a"

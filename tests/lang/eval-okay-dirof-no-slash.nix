@@ -1,0 +1,2 @@
+# dirOf a string without slashes is "."
+dirOf "abc"

@@ -1,0 +1,2 @@
+# dirOf "/" is "/"
+dirOf "/"

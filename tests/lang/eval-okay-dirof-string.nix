@@ -1,0 +1,2 @@
+# dirOf a string path
+dirOf "a/b/c"

@@ -1,0 +1,2 @@
+# dirOf a string returns a string
+builtins.typeOf (dirOf "a/b")

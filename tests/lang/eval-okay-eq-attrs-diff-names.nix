@@ -1,0 +1,2 @@
+# attribute sets with different names are unequal
+{ a = 1; } == { b = 1; }

@@ -1,0 +1,2 @@
+# sets of different sizes are unequal without evaluating values
+{ a = throw "not evaluated"; } == { }

@@ -1,0 +1,2 @@
+# true is not false
+true == false

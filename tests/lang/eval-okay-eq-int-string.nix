@@ -1,0 +1,2 @@
+# values of different types are unequal without error
+1 == "1"

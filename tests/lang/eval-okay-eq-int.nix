@@ -1,0 +1,2 @@
+# equal integers
+3 == 3

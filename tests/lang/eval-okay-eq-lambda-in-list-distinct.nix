@@ -1,0 +1,2 @@
+# two distinct lambdas inside lists are unequal
+[ (x: x) ] == [ (x: x) ]

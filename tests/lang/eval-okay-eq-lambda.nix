@@ -1,0 +1,2 @@
+# two lambdas are never equal
+(x: x) == (x: x)

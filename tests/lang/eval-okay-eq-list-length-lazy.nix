@@ -1,0 +1,2 @@
+# lists of different lengths are unequal without evaluating elements
+[ (throw "not evaluated") ] == [ ]

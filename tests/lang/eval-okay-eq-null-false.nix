@@ -1,0 +1,2 @@
+# null is not false
+null == false

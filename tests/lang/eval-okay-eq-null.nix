@@ -1,0 +1,2 @@
+# null equals null
+null == null

@@ -1,0 +1,2 @@
+# paths are normalised before comparison
+./x/../a == ./a

@@ -1,0 +1,2 @@
+# the same path written twice is equal
+./a == ./a

@@ -1,0 +1,2 @@
+# a builtin compared with itself is unequal
+builtins.add == builtins.add

@@ -1,0 +1,2 @@
+# equal strings
+"abc" == "abc"

@@ -1,0 +1,2 @@
+# --arg can pass a builtin function
+{ f }: f 4

@@ -1,0 +1,2 @@
+# --arg and --argstr together
+{ n, s }: "${s}${toString n}"

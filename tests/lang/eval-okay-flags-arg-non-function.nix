@@ -1,0 +1,2 @@
+# --arg is ignored when the file is not a function
+"not a function"

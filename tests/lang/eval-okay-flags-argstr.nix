@@ -1,0 +1,2 @@
+# --argstr passes a string to the top-level function
+{ s }: s + "!"

@@ -1,0 +1,2 @@
+# -A accepts a list index as a path component
+{ xs = [ "zero" "one" "two" ]; }

@@ -1,0 +1,2 @@
+# -A returns a selected function uncalled when no --arg is given
+{ f = { x ? "called" }: x; }

@@ -1,0 +1,2 @@
+# -A together with --arg
+{ n }: { double = n * 2; }

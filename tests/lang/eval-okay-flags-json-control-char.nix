@@ -1,0 +1,2 @@
+# --json escapes control characters
+builtins.substring 0 1 "	"

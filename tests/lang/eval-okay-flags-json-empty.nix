@@ -1,0 +1,2 @@
+# --json prints empty containers
+{ l = [ ]; s = { }; e = ""; }

@@ -1,0 +1,2 @@
+# --json escapes special characters in strings
+[ "quote\" backslash\\ newline\n tab\t cr\r" "\${x}" ]

@@ -1,0 +1,2 @@
+# --json copies a path to the store and prints the store path
+./lib/data.txt

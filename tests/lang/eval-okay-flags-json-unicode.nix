@@ -1,0 +1,2 @@
+# --json keeps non-ASCII text
+"héllo ✓"

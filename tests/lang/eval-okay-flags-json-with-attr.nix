@@ -1,0 +1,2 @@
+# --json with -A
+{ a = { b = [ 1 2 ]; }; c = throw "not evaluated"; }

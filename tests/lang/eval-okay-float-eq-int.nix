@@ -1,0 +1,2 @@
+# an int equals the float of the same value
+2 == 2.0

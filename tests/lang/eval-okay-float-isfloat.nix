@@ -1,0 +1,2 @@
+# isFloat recognises a float
+builtins.isFloat 1.0

@@ -1,0 +1,2 @@
+# isInt is false for a whole float
+builtins.isInt 1.0

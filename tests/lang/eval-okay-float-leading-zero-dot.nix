@@ -1,0 +1,2 @@
+# a float literal written with a leading zero
+0.75

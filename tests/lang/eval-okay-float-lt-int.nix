@@ -1,0 +1,2 @@
+# a float compares with an int
+2.5 < 3

@@ -1,0 +1,2 @@
+# an upper-case exponent marker
+2.5E3

@@ -1,0 +1,2 @@
+# a three-digit positive exponent
+1.5e300

@@ -1,0 +1,2 @@
+# a large float prints in exponent form
+1.e20

@@ -1,0 +1,2 @@
+# a float literal may start with a dot
+.5

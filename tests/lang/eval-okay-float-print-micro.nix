@@ -1,0 +1,2 @@
+# one millionth prints in exponent form
+0.000001

@@ -1,0 +1,2 @@
+# a small negative float
+-0.000012345

@@ -1,0 +1,2 @@
+# rounding 999999.5 to six digits gives exponent form
+999999.5

@@ -1,0 +1,2 @@
+# rounding to six digits can carry into a new digit
+9.9999999

@@ -1,0 +1,2 @@
+# floats print with six significant digits
+123456789.0

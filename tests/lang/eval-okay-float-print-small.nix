@@ -1,0 +1,2 @@
+# a small float prints with a two-digit exponent
+1.5e-7

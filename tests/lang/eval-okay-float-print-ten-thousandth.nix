@@ -1,0 +1,2 @@
+# 0.0001 prints without exponent
+0.0001

@@ -1,0 +1,2 @@
+# one third printed to six significant digits
+1.0 / 3

@@ -1,0 +1,2 @@
+# a three-digit negative exponent
+1.0e-300

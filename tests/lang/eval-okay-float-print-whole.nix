@@ -1,0 +1,2 @@
+# a whole float prints without a decimal point
+1.0

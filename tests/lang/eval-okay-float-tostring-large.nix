@@ -1,0 +1,2 @@
+# toString of a large float prints every integer digit
+toString 1.e20

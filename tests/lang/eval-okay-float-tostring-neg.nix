@@ -1,0 +1,2 @@
+# toString of a negative float
+toString (-0.125)

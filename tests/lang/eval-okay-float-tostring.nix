@@ -1,0 +1,2 @@
+# toString of a float uses six decimal places
+toString 2.5

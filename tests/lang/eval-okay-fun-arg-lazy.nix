@@ -1,0 +1,2 @@
+# a plain function argument is lazy
+(x: "ignored") (throw "not evaluated")

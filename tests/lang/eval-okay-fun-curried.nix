@@ -1,0 +1,2 @@
+# a curried function applied to two arguments
+(x: y: x * y) 3 4

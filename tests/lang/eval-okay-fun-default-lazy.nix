@@ -1,0 +1,2 @@
+# an unused default is not evaluated
+({ a ? throw "not evaluated", b }: b) { b = 1; }

@@ -1,0 +1,2 @@
+# a default may refer to the enclosing scope
+let c = 7; in ({ a ? c }: a) { }

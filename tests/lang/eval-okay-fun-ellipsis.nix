@@ -1,0 +1,2 @@
+# ... accepts extra arguments
+({ a, ... }: a) { a = 1; b = 2; }

@@ -1,0 +1,2 @@
+# a function with empty formals accepts the empty set
+({ }: "ok") { }

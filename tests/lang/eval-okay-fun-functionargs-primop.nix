@@ -1,0 +1,2 @@
+# functionArgs of a builtin is empty
+builtins.functionArgs builtins.map

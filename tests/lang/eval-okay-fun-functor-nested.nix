@@ -1,0 +1,2 @@
+# __functor may itself be a set with __functor
+let f = { __functor = { __functor = inner: self: x: x + 1; }; }; in f 1

@@ -1,0 +1,2 @@
+# a lambda prints as <LAMBDA>
+x: x

@@ -1,0 +1,2 @@
+# a function with only ... accepts any set
+({ ... }: "ok") { x = 1; }

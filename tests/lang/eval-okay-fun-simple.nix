@@ -1,0 +1,2 @@
+# a simple lambda applied
+(x: x + 1) 1

@@ -1,0 +1,2 @@
+# getAttr selects by a computed name
+builtins.getAttr "a" { a = "value"; }

@@ -1,0 +1,2 @@
+# getEnv reads a variable from the environment
+builtins.getEnv "TEST_VAR"

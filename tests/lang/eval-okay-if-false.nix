@@ -1,0 +1,2 @@
+# if with a false condition
+if false then "yes" else "no"

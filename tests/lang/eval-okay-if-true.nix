@@ -1,0 +1,2 @@
+# if with a true condition
+if true then "yes" else "no"

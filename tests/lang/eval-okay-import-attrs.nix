@@ -1,0 +1,2 @@
+# an imported attribute set can be selected from
+(import ./lib/attrs.nix).nested.flag

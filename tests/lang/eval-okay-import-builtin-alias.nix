@@ -1,0 +1,2 @@
+# builtins.import is the same as import
+builtins.import ./lib/one.nix

@@ -1,0 +1,2 @@
+# two files importing each other work when the cycle is lazy
+(import ./lib/cyclic-a.nix).other

@@ -1,0 +1,2 @@
+# import evaluates another file
+import ./lib/one.nix

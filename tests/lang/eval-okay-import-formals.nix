@@ -1,0 +1,2 @@
+# an imported function with formals
+import ./lib/formals.nix { a = 1; }

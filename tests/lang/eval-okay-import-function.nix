@@ -1,0 +1,2 @@
+# an imported function can be applied
+import ./lib/double.nix 21

@@ -1,0 +1,5 @@
+# an indented string of only empty lines
+''
+
+
+''

@@ -1,0 +1,2 @@
+# a plain backslash sequence is literal in an indented string
+''a\nb''

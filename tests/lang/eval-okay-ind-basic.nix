@@ -1,0 +1,5 @@
+# indented string strips the common indentation
+''
+  a
+  b
+''

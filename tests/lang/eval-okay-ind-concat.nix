@@ -1,0 +1,4 @@
+# indented strings concatenate like other strings
+''a'' + ''
+  b
+''

@@ -1,0 +1,6 @@
+# the minimum indentation is removed, deeper lines keep the rest
+''
+  a
+    b
+      c
+''

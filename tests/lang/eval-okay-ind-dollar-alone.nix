@@ -1,0 +1,2 @@
+# a lone dollar is literal in an indented string
+''a $ b $''

@@ -1,0 +1,2 @@
+# $${ in an indented string is literal
+''$${x}''

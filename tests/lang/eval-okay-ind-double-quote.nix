@@ -1,0 +1,2 @@
+# double quotes are literal in an indented string
+''say "hi"''

@@ -1,0 +1,2 @@
+# the empty indented string
+''''

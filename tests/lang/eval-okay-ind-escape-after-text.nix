@@ -1,0 +1,4 @@
+# escapes in the middle of a line
+''
+  x''$y
+''

@@ -1,0 +1,2 @@
+# ''\r is a carriage return escape
+''a''\rb''

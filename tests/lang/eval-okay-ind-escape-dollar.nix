@@ -1,0 +1,4 @@
+# ''${ is a literal dollar-brace in an indented string
+''
+  ''${x}
+''

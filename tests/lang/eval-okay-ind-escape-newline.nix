@@ -1,0 +1,2 @@
+# ''\n is a newline escape
+''a''\nb''

@@ -1,0 +1,2 @@
+# ''\ before another character yields that character
+''''\q''\\''

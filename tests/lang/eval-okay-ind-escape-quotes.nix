@@ -1,0 +1,2 @@
+# ''' is a literal pair of single quotes
+''a''' b''

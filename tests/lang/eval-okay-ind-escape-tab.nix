@@ -1,0 +1,2 @@
+# ''\t is a tab escape
+''a''\tb''

@@ -1,0 +1,5 @@
+# an escape at the start of a line counts as text for indentation
+''
+    ''${a}
+  b
+''

@@ -1,0 +1,4 @@
+# a first line with only spaces is dropped
+''   
+  a
+''

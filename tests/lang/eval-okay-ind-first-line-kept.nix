@@ -1,0 +1,3 @@
+# text on the first line counts towards indentation
+''  x
+  y''

@@ -1,0 +1,4 @@
+# a first line with no indentation disables stripping
+''x
+    y
+    z''

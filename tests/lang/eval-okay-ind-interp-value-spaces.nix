@@ -1,0 +1,4 @@
+# spaces inside an interpolated value are not stripped
+let x = "   y"; in ''
+  ${x}
+''

@@ -1,0 +1,4 @@
+# interpolation inside an indented string
+let x = "X"; in ''
+  a ${x} b
+''

@@ -1,0 +1,4 @@
+# a final line of only spaces is removed even when deeper than the indentation
+''
+  a
+      ''

@@ -1,0 +1,2 @@
+# an indented string of only spaces on one line
+''   ''

@@ -1,0 +1,2 @@
+# an indented string on one line
+''abc''

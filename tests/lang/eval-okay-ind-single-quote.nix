@@ -1,0 +1,2 @@
+# a single quote is literal in an indented string
+''it's''

@@ -1,0 +1,6 @@
+# a line of fewer spaces than the indentation becomes empty
+''
+    a
+ 
+    b
+''

@@ -1,0 +1,5 @@
+# a tab after spaces stops the indentation count
+''
+  	a
+  b
+''

@@ -1,0 +1,5 @@
+# tabs are not indentation and are kept
+''
+	a
+	b
+''

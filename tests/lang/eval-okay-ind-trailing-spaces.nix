@@ -1,0 +1,5 @@
+# trailing spaces on a text line are kept
+''
+  a  
+  b
+''

@@ -1,0 +1,2 @@
+# intersectAttrs with no common names
+builtins.intersectAttrs { a = 1; } { b = 2; }

@@ -1,0 +1,2 @@
+# every is-predicate applied to a string
+let v = "s"; in [ (builtins.isAttrs v) (builtins.isBool v) (builtins.isFloat v) (builtins.isFunction v) (builtins.isInt v) (builtins.isList v) (builtins.isNull v) (builtins.isPath v) (builtins.isString v) ]

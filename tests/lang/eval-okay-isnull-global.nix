@@ -1,0 +1,2 @@
+# isNull is also available without the builtins prefix
+isNull null

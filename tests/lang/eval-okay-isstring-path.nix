@@ -1,0 +1,2 @@
+# a path is not a string
+builtins.isString ./a

@@ -1,0 +1,2 @@
+# an unused abort is not evaluated
+let a = abort "not evaluated"; in "fine"

@@ -1,0 +1,2 @@
+# unused let bindings are not evaluated
+let x = throw "not evaluated"; y = 3; in y

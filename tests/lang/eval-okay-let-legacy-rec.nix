@@ -1,0 +1,2 @@
+# the legacy let is recursive
+let { body = a; a = b; b = "b"; }

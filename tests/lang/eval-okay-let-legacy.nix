@@ -1,0 +1,2 @@
+# the legacy let form returns its body attribute
+let { x = 1; body = x + 1; }

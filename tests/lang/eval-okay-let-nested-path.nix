@@ -1,0 +1,2 @@
+# attribute paths in let bindings build sets
+let a.b = 1; a.c = 2; in a

@@ -1,0 +1,2 @@
+# all of the empty list is true
+builtins.all (x: false) [ ]

@@ -1,0 +1,2 @@
+# all stops at the first false element
+builtins.all (x: x) [ false (throw "not evaluated") ]

@@ -1,0 +1,2 @@
+# any of the empty list is false
+builtins.any (x: true) [ ]

@@ -1,0 +1,2 @@
+# concatenating with the empty list on either side
+[ ] ++ [ 1 ] ++ [ ]

@@ -1,0 +1,2 @@
+# ++ does not flatten nested lists
+[ [ 1 ] ] ++ [ [ 2 ] ]

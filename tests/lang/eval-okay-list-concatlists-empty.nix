@@ -1,0 +1,2 @@
+# concatLists of an empty list
+builtins.concatLists [ ]

@@ -1,0 +1,2 @@
+# elem uses deep equality
+builtins.elem { a = [ 1 ]; } [ { a = [ 1 ]; } ]

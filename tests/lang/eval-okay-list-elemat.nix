@@ -1,0 +1,2 @@
+# elemAt indexes from zero
+builtins.elemAt [ "a" "b" "c" ] 2

@@ -1,0 +1,2 @@
+# the empty list prints with a space inside
+[ ]

@@ -1,0 +1,2 @@
+# filter can remove everything
+builtins.filter (x: false) [ 1 2 ]

@@ -1,0 +1,2 @@
+# foldl' building a string shows left-to-right order
+builtins.foldl' (acc: s: "(${acc}${s})") "" [ "a" "b" "c" ]

@@ -1,0 +1,2 @@
+# foldl' over many elements
+builtins.foldl' builtins.add 0 (builtins.genList (i: i) 1000)

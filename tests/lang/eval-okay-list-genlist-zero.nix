@@ -1,0 +1,2 @@
+# genList with length zero
+builtins.genList (i: i) 0

@@ -1,0 +1,2 @@
+# genList builds a list from indices
+builtins.genList (i: i * i) 5

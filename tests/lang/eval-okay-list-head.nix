@@ -1,0 +1,2 @@
+# head gives the first element
+builtins.head [ "a" "b" ]

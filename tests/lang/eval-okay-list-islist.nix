@@ -1,0 +1,2 @@
+# isList on a list and a set
+[ (builtins.isList [ ]) (builtins.isList { }) ]

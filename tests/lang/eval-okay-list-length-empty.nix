@@ -1,0 +1,2 @@
+# length of the empty list
+builtins.length [ ]

@@ -1,0 +1,2 @@
+# map over the empty list
+map (x: throw "never") [ ]

@@ -1,0 +1,2 @@
+# map is available without the builtins prefix
+map toString [ 1 2 ]

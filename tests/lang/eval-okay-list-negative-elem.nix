@@ -1,0 +1,2 @@
+# negative numbers in a list need parentheses
+[ (-1) 2 ]

@@ -1,0 +1,2 @@
+# a list of integers
+[ 1 2 3 ]

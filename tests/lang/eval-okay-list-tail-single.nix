@@ -1,0 +1,2 @@
+# tail of a one-element list is empty
+builtins.tail [ 1 ]

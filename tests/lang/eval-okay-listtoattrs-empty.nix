@@ -1,0 +1,2 @@
+# listToAttrs of the empty list
+builtins.listToAttrs [ ]

@@ -1,0 +1,2 @@
+# the right operand of && is not checked when the left is false
+false && 1

@@ -1,0 +1,2 @@
+# && of two true values
+true && true

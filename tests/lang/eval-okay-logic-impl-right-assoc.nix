@@ -1,0 +1,2 @@
+# -> associates to the right
+false -> false -> false

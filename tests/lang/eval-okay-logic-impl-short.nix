@@ -1,0 +1,2 @@
+# -> does not evaluate its right side when the left is false
+false -> throw "not evaluated"

@@ -1,0 +1,2 @@
+# the truth table of ->
+[ (true -> true) (true -> false) (false -> true) (false -> false) ]

@@ -1,0 +1,2 @@
+# negation of true
+!true

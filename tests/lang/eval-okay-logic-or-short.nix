@@ -1,0 +1,2 @@
+# || does not evaluate its right side when the left is true
+true || throw "not evaluated"

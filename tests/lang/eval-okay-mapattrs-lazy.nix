@@ -1,0 +1,2 @@
+# mapAttrs does not call the function for unused attributes
+(builtins.mapAttrs (n: v: throw "lazy") { a = 1; }) ? a

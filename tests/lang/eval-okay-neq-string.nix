@@ -1,0 +1,2 @@
+# different strings are unequal
+"abc" != "abd"

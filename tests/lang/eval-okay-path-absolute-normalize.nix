@@ -1,0 +1,2 @@
+# an absolute path literal is normalised
+/foo/../bar/./baz

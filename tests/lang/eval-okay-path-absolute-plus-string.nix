@@ -1,0 +1,2 @@
+# an absolute path plus a string
+/foo + "/bar.nix"

@@ -1,0 +1,2 @@
+# an absolute path literal prints as written
+/foo/bar

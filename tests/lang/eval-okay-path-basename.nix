@@ -1,0 +1,2 @@
+# baseNameOf of a path literal gives the last component
+baseNameOf ./foo.nix

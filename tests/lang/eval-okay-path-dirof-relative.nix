@@ -1,0 +1,2 @@
+# dirOf a relative path literal names its parent directory
+baseNameOf (dirOf ./a/b)

@@ -1,0 +1,2 @@
+# dirOf the root path is the root
+dirOf /.

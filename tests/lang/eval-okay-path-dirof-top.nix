@@ -1,0 +1,2 @@
+# dirOf a top-level path is the root
+dirOf /a

@@ -1,0 +1,2 @@
+# dirOf keeps the path type
+builtins.typeOf (dirOf ./a/b)

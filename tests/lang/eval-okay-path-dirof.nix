@@ -1,0 +1,2 @@
+# dirOf a path is a path
+dirOf /a/b/c

@@ -1,0 +1,2 @@
+# ./. is the directory of the file being evaluated
+baseNameOf ./.

@@ -1,0 +1,2 @@
+# ../ goes up from the directory of the file
+baseNameOf ../lang/x

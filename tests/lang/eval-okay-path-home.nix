@@ -1,0 +1,2 @@
+# ~/ expands to the home directory
+~/x/y

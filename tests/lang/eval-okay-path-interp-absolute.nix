@@ -1,0 +1,2 @@
+# interpolation in an absolute path
+let d = "etc"; in /${d}/conf

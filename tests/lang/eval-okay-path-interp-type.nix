@@ -1,0 +1,2 @@
+# an interpolated path is a path
+let x = "one"; in builtins.typeOf ./lib/${x}.nix

@@ -1,0 +1,2 @@
+# . components inside a path literal are dropped
+./a/./b == ./a/b

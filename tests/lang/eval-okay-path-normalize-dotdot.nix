@@ -1,0 +1,2 @@
+# .. inside a path literal is resolved
+baseNameOf ./a/../b

@@ -1,0 +1,2 @@
+# path + path concatenates into a path
+/foo + /bar

@@ -1,0 +1,2 @@
+# path + "/x" adds a component
+baseNameOf (./a + "/x")

@@ -1,0 +1,2 @@
+# path + string appends the text to the last component
+baseNameOf (./a + "b")

@@ -1,0 +1,2 @@
+# path + string normalises the result
+./a + "/../b" == ./b

@@ -1,0 +1,2 @@
+# path + string is a path
+builtins.typeOf (./a + "b")

@@ -1,0 +1,2 @@
+# the root path
+/.

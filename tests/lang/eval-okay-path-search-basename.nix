@@ -1,0 +1,2 @@
+# <name> is a path
+baseNameOf <a.nix>

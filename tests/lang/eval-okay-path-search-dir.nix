@@ -1,0 +1,2 @@
+# importing a <name> that is a directory uses its default.nix
+import <pkg>

@@ -1,0 +1,2 @@
+# the first search path entry shadows later ones
+import <shared.nix>

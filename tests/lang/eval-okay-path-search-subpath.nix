@@ -1,0 +1,2 @@
+# <dir/file> looks up a nested file
+import <sub/deep.nix>

@@ -1,0 +1,2 @@
+# <name> has type path
+builtins.typeOf <sub>

@@ -1,0 +1,2 @@
+# <name> finds a file in the first search path entry
+import <a.nix>

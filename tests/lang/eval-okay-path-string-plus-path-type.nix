@@ -1,0 +1,2 @@
+# string + path is a string
+builtins.typeOf ("x" + ./lib/one.nix)

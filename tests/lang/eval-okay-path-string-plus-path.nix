@@ -1,0 +1,2 @@
+# string + path copies the file to the store
+"prefix-" + ./lib/one.nix

@@ -1,0 +1,2 @@
+# toString of an absolute path is its text
+toString /a/b

@@ -1,0 +1,2 @@
+# toString of a path is a string
+builtins.typeOf (toString ./a)

@@ -1,0 +1,2 @@
+# a relative path literal has type path
+builtins.typeOf ./foo

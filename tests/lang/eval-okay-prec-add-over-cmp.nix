@@ -1,0 +1,2 @@
+# + binds tighter than <
+1 + 1 < 3

@@ -1,0 +1,2 @@
+# && binds tighter than || when it comes first
+false && true || true

@@ -1,0 +1,2 @@
+# function application binds tighter than unary minus
+- builtins.add 1 2

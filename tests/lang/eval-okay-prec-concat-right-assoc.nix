@@ -1,0 +1,2 @@
+# ++ chains combine all lists in order
+[ 1 ] ++ [ 2 ] ++ [ 3 ] ++ [ ]

@@ -1,0 +1,2 @@
+# / associates to the left
+100 / 10 / 5

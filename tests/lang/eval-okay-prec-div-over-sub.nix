@@ -1,0 +1,2 @@
+# / binds tighter than -
+20 - 10 / 2

@@ -1,0 +1,2 @@
+# ? binds tighter than !
+!{ a = 1; } ? b

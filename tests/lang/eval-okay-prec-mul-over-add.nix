@@ -1,0 +1,2 @@
+# * binds tighter than +
+2 + 3 * 4

@@ -1,0 +1,2 @@
+# a negative number as a function argument needs parentheses
+(x: x * 2) (-4)

@@ -1,0 +1,2 @@
+# unary minus binds tighter than +
+-2 + 3

@@ -1,0 +1,2 @@
+# != binds looser than <=
+2 <= 1 != 3 <= 2

@@ -1,0 +1,2 @@
+# ! binds tighter than &&
+!false && false

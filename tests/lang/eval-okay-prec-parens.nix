@@ -1,0 +1,2 @@
+# parentheses override precedence
+(2 + 3) * 4

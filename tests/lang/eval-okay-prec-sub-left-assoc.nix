@@ -1,0 +1,2 @@
+# - associates to the left
+10 - 4 - 3

@@ -1,0 +1,2 @@
+# negative integers print with a minus sign
+[ (-1) (0 - 5) ]

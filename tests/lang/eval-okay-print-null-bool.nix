@@ -1,0 +1,2 @@
+# null and Booleans print as keywords
+[ null true false ]

@@ -1,0 +1,2 @@
+# absolute paths inside lists print unquoted
+[ /a/b /c ]

@@ -1,0 +1,2 @@
+# strings with escapes print escaped inside sets
+{ s = "tab\there\nnewline"; }

@@ -1,0 +1,2 @@
+# the repeated marker is used across attributes in print order
+let s = { a = 1; }; in { x = s; y = [ s ]; }

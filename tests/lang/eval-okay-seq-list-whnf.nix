@@ -1,0 +1,2 @@
+# seq does not evaluate list elements
+builtins.seq [ (throw "not evaluated") ] "ok"

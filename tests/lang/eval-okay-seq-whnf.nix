@@ -1,0 +1,2 @@
+# seq evaluates only to weak head normal form
+builtins.seq { a = throw "not evaluated"; } "ok"

@@ -1,0 +1,2 @@
+# several strings concatenated
+"a" + "b" + "c" + ""

@@ -1,0 +1,2 @@
+# string concatenation with +
+"foo" + "bar"

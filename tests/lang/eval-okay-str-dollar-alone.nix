@@ -1,0 +1,2 @@
+# a lone dollar sign is literal
+"cost: $5"

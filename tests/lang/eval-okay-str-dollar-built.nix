@@ -1,0 +1,2 @@
+# a dollar-brace assembled by concatenation prints escaped
+"$" + "{"

@@ -1,0 +1,2 @@
+# a dollar at the end of a string is literal
+"a$"

@@ -1,0 +1,2 @@
+# an escaped backslash
+"a\\b"

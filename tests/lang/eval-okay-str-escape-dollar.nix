@@ -1,0 +1,2 @@
+# \${ is a literal dollar-brace, printed escaped
+"\${x}"

@@ -1,0 +1,2 @@
+# \n in a string is a newline and prints as \n
+"a\nb"

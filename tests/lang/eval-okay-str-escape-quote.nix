@@ -1,0 +1,2 @@
+# an escaped double quote
+"say \"hi\""

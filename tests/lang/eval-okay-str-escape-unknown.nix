@@ -1,0 +1,2 @@
+# an unknown escape yields the character itself
+"\a\q\z"

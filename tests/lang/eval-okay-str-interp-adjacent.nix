@@ -1,0 +1,2 @@
+# two interpolations next to each other
+let a = "1"; b = "2"; in "${a}${b}"

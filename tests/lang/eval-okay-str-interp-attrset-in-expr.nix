@@ -1,0 +1,2 @@
+# braces of an attribute set inside an interpolation
+"${ { a = "v"; }.a }"

@@ -1,0 +1,2 @@
+# a closing brace inside a nested string does not end the interpolation
+"<${"}"}>"

@@ -1,0 +1,2 @@
+# a string inside an interpolation may contain escaped quotes
+"a${"\"q\""}b"

@@ -1,0 +1,2 @@
+# interpolation of an arbitrary expression
+"n = ${toString (1 + 2)}"

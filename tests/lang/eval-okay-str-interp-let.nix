@@ -1,0 +1,2 @@
+# a let expression inside an interpolation
+"${let x = "in"; in x}side"

@@ -1,0 +1,2 @@
+# interpolation nested inside an interpolated string
+"a${"b${"c"}d"}e"

@@ -1,0 +1,2 @@
+# a string that is only an interpolation
+let s = "x"; in "${s}"

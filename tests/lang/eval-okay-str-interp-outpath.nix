@@ -1,0 +1,2 @@
+# a set with outPath interpolates as that string
+let d = { outPath = "/some/out"; }; in "path: ${d}"

@@ -1,0 +1,2 @@
+# interpolation of a string variable
+let name = "world"; in "hello ${name}!"

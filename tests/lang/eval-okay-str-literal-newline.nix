@@ -1,0 +1,3 @@
+# a real newline inside a string literal is kept
+"a
+b"

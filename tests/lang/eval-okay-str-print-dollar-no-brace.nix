@@ -1,0 +1,2 @@
+# a dollar not followed by a brace prints unescaped
+"$a $"

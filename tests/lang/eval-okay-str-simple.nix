@@ -1,0 +1,2 @@
+# a plain string literal
+"hello"

@@ -1,0 +1,2 @@
+# non-ASCII text is kept and printed as-is
+"héllo wörld ✓"

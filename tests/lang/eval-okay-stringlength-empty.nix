@@ -1,0 +1,2 @@
+# stringLength of the empty string
+builtins.stringLength ""

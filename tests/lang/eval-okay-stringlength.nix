@@ -1,0 +1,2 @@
+# stringLength of an ASCII string
+builtins.stringLength "hello"

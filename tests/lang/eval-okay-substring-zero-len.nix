@@ -1,0 +1,2 @@
+# substring with length zero
+builtins.substring 2 0 "abc"

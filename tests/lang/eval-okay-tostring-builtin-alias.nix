@@ -1,0 +1,2 @@
+# builtins.toString is the same function
+builtins.toString 12

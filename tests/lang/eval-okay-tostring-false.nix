@@ -1,0 +1,2 @@
+# toString false is the empty string
+toString false

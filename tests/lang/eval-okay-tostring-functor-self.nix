@@ -1,0 +1,2 @@
+# __toString receives the set itself
+toString { x = "inner"; __toString = self: self.x; }

@@ -1,0 +1,2 @@
+# toString of a set with __toString
+toString { __toString = self: "custom"; }

@@ -1,0 +1,2 @@
+# toString of a negative integer
+toString (-42)

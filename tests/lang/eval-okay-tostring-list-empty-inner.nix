@@ -1,0 +1,2 @@
+# an empty inner list adds no extra separator
+toString [ 1 [ ] 2 ]

@@ -1,0 +1,2 @@
+# toString of the empty list is empty
+toString [ ]

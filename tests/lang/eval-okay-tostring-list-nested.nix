@@ -1,0 +1,2 @@
+# toString flattens nested lists
+toString [ 1 [ 2 [ 3 ] ] ]

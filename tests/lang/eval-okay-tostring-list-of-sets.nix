@@ -1,0 +1,2 @@
+# sets with outPath in a list are coerced
+toString [ { outPath = "a"; } { __toString = s: "b"; } ]

@@ -1,0 +1,2 @@
+# __toString wins over outPath
+toString { outPath = "out"; __toString = self: "ts"; }

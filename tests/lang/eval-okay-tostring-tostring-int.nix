@@ -1,0 +1,2 @@
+# a __toString result that is an integer is coerced to a string
+toString { __toString = self: 42; }

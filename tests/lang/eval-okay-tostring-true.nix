@@ -1,0 +1,2 @@
+# toString true is "1"
+toString true

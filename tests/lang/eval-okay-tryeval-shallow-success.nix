@@ -1,0 +1,2 @@
+# tryEval only evaluates to weak head normal form
+(builtins.tryEval [ (throw "inner") ]).success

@@ -1,0 +1,2 @@
+# tryEval of a value that evaluates
+builtins.tryEval 42

@@ -1,0 +1,2 @@
+# typeOf a Boolean
+builtins.typeOf false

@@ -1,0 +1,2 @@
+# typeOf a float
+builtins.typeOf 1.5

@@ -1,0 +1,2 @@
+# typeOf an integer
+builtins.typeOf 1

@@ -1,0 +1,2 @@
+# typeOf a lambda
+builtins.typeOf (x: x)

@@ -1,0 +1,2 @@
+# typeOf a list
+builtins.typeOf [ ]

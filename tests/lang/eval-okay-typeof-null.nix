@@ -1,0 +1,2 @@
+# typeOf null
+builtins.typeOf null

@@ -1,0 +1,2 @@
+# typeOf a partially applied builtin is lambda
+builtins.typeOf (builtins.add 1)

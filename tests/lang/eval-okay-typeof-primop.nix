@@ -1,0 +1,2 @@
+# typeOf a builtin is lambda
+builtins.typeOf builtins.head

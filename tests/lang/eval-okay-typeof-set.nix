@@ -1,0 +1,2 @@
+# typeOf an attribute set
+builtins.typeOf { }

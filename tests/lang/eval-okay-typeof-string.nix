@@ -1,0 +1,2 @@
+# typeOf a string
+builtins.typeOf "s"

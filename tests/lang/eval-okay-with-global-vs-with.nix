@@ -1,0 +1,2 @@
+# a global builtin name is lexical, so it wins over a with attribute
+with { toString = x: "mine"; }; toString 1

@@ -1,0 +1,2 @@
+# with inside a list element
+[ (with { v = 3; }; v) ]

@@ -1,0 +1,2 @@
+# with inside a rec set
+with { a = 1; }; rec { b = a; c = b + 1; }

@@ -1,0 +1,4 @@
+# helper: returns the position of __curPos in this file
+{
+  pos = __curPos;
+}

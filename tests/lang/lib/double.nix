@@ -1,0 +1,2 @@
+# helper: a function doubling its argument
+x: x * 2

@@ -1,0 +1,2 @@
+# helper: the number one
+1

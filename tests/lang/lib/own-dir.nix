@@ -1,0 +1,2 @@
+# helper: names the directory this file lives in
+baseNameOf ./.

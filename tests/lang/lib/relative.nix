@@ -1,0 +1,2 @@
+# helper: imports a sibling file relative to itself
+import ./one.nix + 10

@@ -1,0 +1,2 @@
+# helper: the default file of a directory
+{ fromDefault = true; }

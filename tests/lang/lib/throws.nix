@@ -1,0 +1,2 @@
+# helper: evaluating this file throws
+throw "thrown from lib/throws.nix"

@@ -1,0 +1,2 @@
+# helper: refers to a name that is not in scope here
+outerName

@@ -1,0 +1,2 @@
+# assert without a semicolon before the body
+assert true 1

@@ -1,0 +1,2 @@
+# an @ pattern on both sides of the formals
+a@{ x }@b: x

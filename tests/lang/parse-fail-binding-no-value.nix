@@ -1,0 +1,2 @@
+# a binding with no value
+{ a = ; }

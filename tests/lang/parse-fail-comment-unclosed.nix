@@ -1,0 +1,2 @@
+# a block comment that never ends
+1 /* never closed

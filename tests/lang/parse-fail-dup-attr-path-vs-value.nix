@@ -1,0 +1,2 @@
+# an attribute path into a name already bound to a non-set
+{ a = 1; a.b = 2; }

@@ -1,0 +1,2 @@
+# a quoted name repeating a plain name
+{ "a" = 1; a = 2; }

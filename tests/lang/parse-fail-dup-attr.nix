@@ -1,0 +1,2 @@
+# the same attribute defined twice
+{ a = 1; a = 2; }

@@ -1,0 +1,2 @@
+# the @ name repeating a formal argument
+{ a }@a: a

@@ -1,0 +1,2 @@
+# the same formal argument twice
+{ a, a }: a

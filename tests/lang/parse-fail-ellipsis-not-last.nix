@@ -1,0 +1,2 @@
+# ... must be the last formal
+{ ..., a }: a

@@ -1,0 +1,1 @@
+# a file with only a comment has no expression

@@ -1,0 +1,2 @@
+# equality operators do not chain
+1 == 1 == true

@@ -1,0 +1,2 @@
+# a closing parenthesis too many
+(1))

@@ -1,0 +1,2 @@
+# a formal default without a value
+{ a ? }: a

@@ -1,0 +1,2 @@
+# inherit does not accept an interpolation
+let n = "a"; in { inherit ${n}; }

@@ -1,0 +1,2 @@
+# inherit of a name that is not bound
+{ inherit notBound; }

@@ -1,0 +1,2 @@
+# a lambda without a body
+x:

@@ -1,0 +1,2 @@
+# a negative number in a list needs parentheses
+[ 1 -1 ]

@@ -1,0 +1,2 @@
+# an attribute binding without its semicolon
+{ a = 1 }

@@ -1,0 +1,2 @@
+# a binary operator without its right operand
+1 +

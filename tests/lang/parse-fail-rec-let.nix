@@ -1,0 +1,2 @@
+# rec cannot precede let
+rec let a = 1; in a

@@ -1,0 +1,2 @@
+# a semicolon after an expression
+1;

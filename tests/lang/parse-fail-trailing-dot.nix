@@ -1,0 +1,2 @@
+# a selection dot without a name
+{ a = 1; }.

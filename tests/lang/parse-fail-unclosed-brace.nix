@@ -1,0 +1,2 @@
+# a set that never closes
+{ a = 1;

@@ -1,0 +1,2 @@
+# an indented string that never ends
+'' abc

@@ -1,0 +1,2 @@
+# an interpolation that is not closed
+"a ${b"

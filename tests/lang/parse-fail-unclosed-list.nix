@@ -1,0 +1,2 @@
+# a list that never closes
+[ 1 2

@@ -1,0 +1,2 @@
+# an opening parenthesis without a close
+(1 + 2

@@ -1,0 +1,2 @@
+# a string that never ends
+"abc

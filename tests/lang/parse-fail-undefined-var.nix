@@ -1,0 +1,2 @@
+# a name that is not bound anywhere is rejected before evaluation
+undefinedName

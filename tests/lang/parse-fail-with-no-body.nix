@@ -1,0 +1,2 @@
+# with without a body
+with { };
