@@ -97,7 +97,7 @@ impl Evaluator {
             lower_options,
             import_cache: FxHashMap::default(),
             call_depth: 0,
-            root_env: Rc::new(EnvData { slots: Box::new([]), parent: None }),
+            root_env: Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None }),
             caches: Default::default(),
         };
         ev.globals = crate::builtins::globals(&mut ev);
@@ -249,7 +249,7 @@ impl Evaluator {
     pub fn thunk_of(&mut self, expr: &'static Expr, env: &Env) -> Thunk {
         match expr {
             Expr::Const(v) => Thunk::Ready(v.clone()),
-            Expr::Var { depth, slot } => lookup(env, *depth, *slot).clone(),
+            Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).clone(),
             Expr::Lambda(def) => Thunk::Ready(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
             _ => Thunk::new_suspended(expr, env.clone()),
         }
@@ -258,16 +258,7 @@ impl Evaluator {
     pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult {
         match expr {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Var { depth, slot } => {
-                let t = lookup(env, *depth, *slot);
-                match t {
-                    Thunk::Ready(v) => Ok(v.clone()),
-                    Thunk::Lazy(_) => {
-                        let t = t.clone();
-                        self.force(&t)
-                    }
-                }
-            }
+            Expr::Var { depth, slot, pos } => self.force(lookup(env, *depth, *slot)).map_err(|e| e.at(*pos)),
             Expr::WithVar { name, withs, pos } => self.eval_with_var(*name, withs, *pos, env),
             Expr::Select { expr, path, default, pos } => self.eval_select(expr, path, default.as_deref(), *pos, env),
             Expr::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
@@ -294,7 +285,7 @@ impl Evaluator {
             }
             Expr::With { namespace, body, .. } => {
                 let t = self.thunk_of(namespace, env);
-                let env2 = new_env(Box::new([t]), env);
+                let env2 = new_env1(t, env);
                 self.eval(body, &env2)
             }
             Expr::If { cond, then, else_, pos } => {
@@ -585,7 +576,7 @@ impl Evaluator {
         };
         for entry in ov.iter() {
             if let Some(idx) = def.statics.iter().position(|a| a.name == entry.name) {
-                if let Thunk::Lazy(cell) = &scope.slots[idx] {
+                if let Thunk::Lazy(cell) = scope.slots.get(idx) {
                     let target = entry.value.clone();
                     *cell.state.borrow_mut() = ThunkState::Native(Rc::new(move |ev: &mut Evaluator| ev.force(&target)));
                 }
@@ -648,7 +639,7 @@ impl Evaluator {
     fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
         let def: &'static LambdaDef = closure.def;
         let env = match &def.param {
-            Param::Ident(_) => new_env(Box::new([arg]), &closure.env),
+            Param::Ident(_) => new_env1(arg, &closure.env),
             Param::Formals { formals, ellipsis, at } => {
                 let argv = self.force(&arg).map_err(|e| e.at(pos))?;
                 let Value::Attrs(args) = &argv else {
@@ -797,7 +788,7 @@ fn lookup(env: &Env, depth: u32, slot: u32) -> &Thunk {
     for _ in 0..depth {
         e = e.parent.as_ref().expect("scope depth resolved at lowering");
     }
-    &e.slots[slot as usize]
+    e.slots.get(slot as usize)
 }
 
 fn show_path(path: &[AttrName], upto: usize, last: Option<Symbol>) -> String {

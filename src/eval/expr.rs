@@ -16,7 +16,7 @@ pub enum Expr {
     /// A literal or a resolved global.
     Const(Value),
     /// A lexically bound variable: `depth` frames up, slot `slot`.
-    Var { depth: u32, slot: u32 },
+    Var { depth: u32, slot: u32, pos: Pos },
     /// A variable only a `with` can provide: the depths of the enclosing `with` frames,
     /// innermost first.
     WithVar { name: Symbol, withs: Box<[u32]>, pos: Pos },

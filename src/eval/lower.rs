@@ -165,7 +165,10 @@ impl<'a> Lowerer<'a> {
 
     fn var(&mut self, name: Symbol, node: &rnix::SyntaxNode) -> LResult<Expr> {
         match self.resolve(name) {
-            Resolved::Var(depth, slot) => Ok(Expr::Var { depth, slot }),
+            Resolved::Var(depth, slot) => {
+                let pos = self.pos_of(node);
+                Ok(Expr::Var { depth, slot, pos })
+            }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(node);
@@ -942,7 +945,7 @@ impl<'a> Lowerer<'a> {
                     AttrValue::Inherit(resolved?)
                 }
                 PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::Select {
-                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k }),
+                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k, pos }),
                     path: vec![AttrName::Static(attr.name)].into_boxed_slice(),
                     default: None,
                     pos,
@@ -981,7 +984,10 @@ impl<'a> Lowerer<'a> {
 
     fn inherit_var(&mut self, name: Symbol, range: rowan::TextRange) -> LResult<Expr> {
         match self.resolve(name) {
-            Resolved::Var(depth, slot) => Ok(Expr::Var { depth, slot }),
+            Resolved::Var(depth, slot) => {
+                let pos = self.pos_range(range);
+                Ok(Expr::Var { depth, slot, pos })
+            }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_range(range);
