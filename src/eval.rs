@@ -479,7 +479,7 @@ impl Evaluator {
             match &attr.value {
                 AttrValue::Inherit(e) => slots.push(self.thunk_of(e, env)),
                 AttrValue::Expr(e) => match e {
-                    Expr::Const(v) => slots.push(Thunk::Ready(v.clone())),
+                    Expr::Const(v) if !def.has_overrides => slots.push(Thunk::Ready(v.clone())),
                     _ => {
                         let cell = Thunk::new_cell(ThunkState::Blackhole);
                         pending.push((cell.clone(), e));
@@ -560,7 +560,7 @@ impl Evaluator {
             let value = self.thunk_of(&dynamic.value, &scope);
             attrs.insert(AttrEntry { name, pos: dynamic.pos, value });
         }
-        if def.rec {
+        if def.has_overrides {
             if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
                 return self.apply_overrides(def, &scope, attrs, overrides);
             }

@@ -104,6 +104,8 @@ pub struct AttrsDef {
     pub sources: Box<[Expr]>,
     /// Whether a frame is opened (see above).
     pub opens_frame: bool,
+    /// A `rec` set with the legacy `__overrides` attribute: its frame slots must all be cells.
+    pub has_overrides: bool,
 }
 
 pub struct LambdaDef {

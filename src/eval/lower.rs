@@ -973,8 +973,10 @@ impl<'a> Lowerer<'a> {
                 sources.push(self.expr(s)?);
             }
         }
+        let has_overrides = rec && statics.iter().any(|a| a.name.as_str() == "__overrides");
         Ok(AttrsDef {
             rec,
+            has_overrides,
             statics: statics.into_boxed_slice(),
             dynamics: dynamics.into_boxed_slice(),
             sources: sources.into_boxed_slice(),
