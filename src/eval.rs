@@ -44,6 +44,8 @@ pub struct EvalOptions {
     pub experimental_features: Vec<String>,
     /// `$HOME`, for `~/` paths.
     pub home: Option<String>,
+    /// The `lint-*` settings (short path, absolute path and URL literals).
+    pub lints: [lower::Lint; 3],
 }
 
 impl Default for EvalOptions {
@@ -56,6 +58,7 @@ impl Default for EvalOptions {
             system: host_system(),
             experimental_features: Vec::new(),
             home: std::env::var("HOME").ok(),
+            lints: [lower::Lint::Ignore; 3],
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct Evaluator {
     root_env: Env,
     /// Per-evaluation caches used by builtins (regexes, derivation hashes, ...).
     pub caches: crate::builtins::Caches,
+    /// Warnings found while parsing (lints); the CLI prints them.
+    pub warnings: Vec<EvalError>,
 }
 
 impl Evaluator {
@@ -88,6 +93,9 @@ impl Evaluator {
         let lower_options = LowerOptions {
             pipe_operators: options.experimental_features.iter().any(|f| f == "pipe-operators"),
             home: options.home.clone(),
+            lint_short_paths: options.lints[0],
+            lint_absolute_paths: options.lints[1],
+            lint_url_literals: options.lints[2],
         };
         let mut ev = Evaluator {
             sources: SourceMap::new(),
@@ -99,6 +107,7 @@ impl Evaluator {
             call_depth: 0,
             root_env: Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None }),
             caches: Default::default(),
+            warnings: Vec::new(),
         };
         ev.globals = crate::builtins::globals(&mut ev);
         ev
@@ -136,6 +145,7 @@ impl Evaluator {
             &mut self.sources,
             &self.lower_options,
             scope,
+            &mut self.warnings,
         )?;
         Ok(Box::leak(Box::new(expr)))
     }

@@ -22,13 +22,14 @@ pub fn parse_and_lower(
     map: &mut SourceMap,
     options: &LowerOptions,
     scope: Option<&[Symbol]>,
+    warnings: &mut Vec<EvalError>,
 ) -> Result<Expr, EvalError> {
     check_nesting(text, file, map)?;
     let parse = rnix::Root::parse(text);
     if let Some(err) = parse.errors().first() {
         return Err(syntax_error(err, text, file, map));
     }
-    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope)
+    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope, warnings)
 }
 
 /// How deeply brackets may nest. CppNix's parser gives up ("memory exhausted") a little

@@ -148,3 +148,20 @@ fn auto_call_with_args() {
     let o = nixeval(&["eval", "--arg", "x", "20", "--argstr", "y", "s", "-E", "{ x, y, z ? 1 }: \"${toString (x + z)}${y}\""]);
     assert_eq!(stdout(&o), "\"21s\"\n", "{}", stderr(&o));
 }
+
+#[test]
+fn lint_settings_warn_or_fail() {
+    let o = nixeval(&["eval", "--lint-url-literals", "fatal", "-E", "http://example.org"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("URL literals are disallowed"), "{}", stderr(&o));
+    let o = nixeval(&["eval", "--lint-url-literals", "warn", "-E", "http://example.org"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "\"http://example.org\"\n");
+    assert!(stderr(&o).starts_with("warning: URL literals are discouraged"), "{}", stderr(&o));
+    let o = nixeval(&["eval", "--lint-short-path-literals", "fatal", "-E", "a/b"]);
+    assert!(stderr(&o).contains("should be prefixed with '.' for clarity: './a/b'"), "{}", stderr(&o));
+    let o = nixeval(&["eval", "--lint-absolute-path-literals", "fatal", "-E", "/a/b"]);
+    assert!(stderr(&o).contains("absolute path literals are not portable"), "{}", stderr(&o));
+    let o = nixeval(&["eval", "--lint-url-literals", "sometimes", "-E", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+}

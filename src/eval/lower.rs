@@ -34,6 +34,32 @@ pub type Globals = FxHashMap<Symbol, Value>;
 pub struct LowerOptions {
     pub pipe_operators: bool,
     pub home: Option<String>,
+    /// `lint-short-path-literals`: relative paths not starting with `.`.
+    pub lint_short_paths: Lint,
+    /// `lint-absolute-path-literals`: `/abs` and `~/home` paths.
+    pub lint_absolute_paths: Lint,
+    /// `lint-url-literals`: unquoted URLs.
+    pub lint_url_literals: Lint,
+}
+
+/// How a lint setting reports what it finds (CppNix's `Diagnose`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub enum Lint {
+    #[default]
+    Ignore,
+    Warn,
+    Fatal,
+}
+
+impl Lint {
+    pub fn parse(s: &str) -> Option<Lint> {
+        match s {
+            "ignore" => Some(Lint::Ignore),
+            "warn" => Some(Lint::Warn),
+            "fatal" => Some(Lint::Fatal),
+            _ => None,
+        }
+    }
 }
 
 enum Scope {
@@ -51,6 +77,7 @@ pub struct Lowerer<'a> {
     /// Directory that relative paths are resolved against.
     base_dir: String,
     options: &'a LowerOptions,
+    warnings: &'a mut Vec<EvalError>,
 }
 
 type LResult<T> = Result<T, EvalError>;
@@ -64,8 +91,9 @@ pub fn lower_root(
     map: &mut SourceMap,
     options: &LowerOptions,
     extra_scope: Option<&[Symbol]>,
+    warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options };
+    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options, warnings };
     if let Some(names) = extra_scope {
         let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         lowerer.scopes.push(Scope::Frame(frame));
@@ -132,6 +160,19 @@ impl<'a> Lowerer<'a> {
     fn error_range(&mut self, kind: ErrorKind, msg: String, r: rowan::TextRange) -> EvalError {
         let pos = self.pos_range(r);
         EvalError::new(kind, msg).at(pos)
+    }
+
+    /// Reports a lint finding: an error when fatal, a warning otherwise.
+    fn lint(&mut self, lint: Lint, node: &rnix::SyntaxNode, msg: impl FnOnce(bool) -> String) -> LResult<()> {
+        match lint {
+            Lint::Ignore => Ok(()),
+            Lint::Warn => {
+                let e = self.error(ErrorKind::Parse, msg(false), node);
+                self.warnings.push(e);
+                Ok(())
+            }
+            Lint::Fatal => Err(self.error(ErrorKind::Parse, msg(true), node)),
+        }
     }
 
     fn missing(&mut self, node: &rnix::SyntaxNode) -> EvalError {
@@ -401,7 +442,17 @@ impl<'a> Lowerer<'a> {
                     lit.syntax(),
                 )),
             },
-            ast::LiteralKind::Uri(u) => Ok(Expr::Const(Value::str(u.syntax().text()))),
+            ast::LiteralKind::Uri(u) => {
+                let text = u.syntax().text().to_string();
+                self.lint(self.options.lint_url_literals, lit.syntax(), |fatal| {
+                    format!(
+                        "URL literals are {}. Consider using a string literal \"{}\" instead",
+                        if fatal { "disallowed" } else { "discouraged" },
+                        text
+                    )
+                })?;
+                Ok(Expr::Const(Value::str(u.syntax().text())))
+            }
         }
     }
 
@@ -605,6 +656,19 @@ impl<'a> Lowerer<'a> {
 
     fn resolve_path_literal(&mut self, text: &str, node: &rnix::SyntaxNode) -> LResult<Value> {
         let trailing_slash = text.len() > 1 && text.ends_with('/');
+        if text.starts_with("~/") {
+            self.lint(self.options.lint_absolute_paths, node, |_| {
+                format!("home path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
+            })?;
+        } else if text.starts_with('/') {
+            self.lint(self.options.lint_absolute_paths, node, |_| {
+                format!("absolute path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
+            })?;
+        } else if !text.starts_with('.') {
+            self.lint(self.options.lint_short_paths, node, |_| {
+                format!("relative path literal '{text}' should be prefixed with '.' for clarity: './{text}'")
+            })?;
+        }
         let abs = if let Some(rest) = text.strip_prefix("~/") {
             let home = match &self.options.home {
                 Some(h) => h.clone(),
