@@ -260,7 +260,6 @@ impl Evaluator {
         match expr {
             Expr::Const(v) => Thunk::Ready(v.clone()),
             Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).clone(),
-            Expr::Lambda(def) => Thunk::Ready(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
             _ => Thunk::new_suspended(expr, env.clone()),
         }
     }
@@ -485,11 +484,21 @@ impl Evaluator {
         let n = def.statics.len();
         let mut slots: Vec<Thunk> = Vec::with_capacity(n + def.sources.len());
         let mut pending: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+        // An attribute that is just an earlier attribute of the same frame shares its thunk, as
+        // in CppNix (so `rec { a = 1; b = a; }` shows `b = 1` unforced); later ones are not
+        // initialised yet and get a thunk of their own.
         for attr in def.statics.iter() {
             match &attr.value {
                 AttrValue::Inherit(e) => slots.push(self.thunk_of(e, env)),
                 AttrValue::Expr(e) => match e {
                     Expr::Const(v) if !def.has_overrides => slots.push(Thunk::Ready(v.clone())),
+                    Expr::Var { depth, slot, .. } if *depth > 0 && !def.has_overrides => {
+                        slots.push(lookup(env, depth - 1, *slot).clone())
+                    }
+                    Expr::Var { depth: 0, slot, .. } if !def.has_overrides && (*slot as usize) < slots.len() => {
+                        let t = slots[*slot as usize].clone();
+                        slots.push(t)
+                    }
                     _ => {
                         let cell = Thunk::new_cell(ThunkState::Blackhole);
                         pending.push((cell.clone(), e));
@@ -506,11 +515,7 @@ impl Evaluator {
         let statics: Vec<Thunk> = slots[..n].to_vec();
         let frame = new_env(slots.into_boxed_slice(), env);
         for (cell, e) in pending {
-            let state = match e {
-                Expr::Lambda(d) => ThunkState::Done(Value::Lambda(Rc::new(Closure { def: d, env: frame.clone() }))),
-                _ => ThunkState::Suspended(e, frame.clone()),
-            };
-            *cell.state.borrow_mut() = state;
+            *cell.state.borrow_mut() = ThunkState::Suspended(e, frame.clone());
         }
         Ok((frame, statics))
     }
