@@ -177,22 +177,9 @@ fn split_drv_name_at(s: &[u8]) -> (Option<usize>, usize) {
 mod tests {
     use super::*;
 
-    /// Evaluates `expr` with the installed reference evaluator, if any:
-    /// `Some(Ok(stdout))`, `Some(Err(stderr))`, or `None` when it is absent.
     fn oracle(expr: &str) -> Option<Result<String, String>> {
-        let out = std::process::Command::new("nix-instantiate")
-            .args(["--eval", "--strict", "-E", expr])
-            .env("NIX_REMOTE", "dummy://")
-            .output()
-            .ok()?;
-        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-        Some(if out.status.success() {
-            Ok(text(out.stdout))
-        } else {
-            Err(text(out.stderr))
-        })
+        crate::data::test_support::oracle(expr.as_bytes())
     }
-
     /// Renders a Nix string literal for the test expressions (the inputs
     /// here need no escapes beyond these).
     fn lit(s: &str) -> String {
