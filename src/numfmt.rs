@@ -483,7 +483,7 @@ mod tests {
     use super::*;
 
     fn oracle(expr: &str) -> Option<Result<String, String>> {
-        crate::data::test_support::oracle(expr.as_bytes())
+        crate::data::testutil::oracle(expr.as_bytes())
     }
     fn neg_nan() -> f64 {
         -f64::NAN

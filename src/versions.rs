@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn oracle(expr: &str) -> Option<Result<String, String>> {
-        crate::data::test_support::oracle(expr.as_bytes())
+        crate::data::testutil::oracle(expr.as_bytes())
     }
     /// Renders a Nix string literal for the test expressions (the inputs
     /// here need no escapes beyond these).
