@@ -16,7 +16,8 @@ files=$(ls benches/nix/{calls,attrs,lists,strings}/*.nix; echo "$gen/parse-gener
 best() { # best wall time (s) and max RSS (KiB) over $runs runs of "$@"
     local t m bt=999999 bm=0
     for _ in $(seq "$runs"); do
-        read -r t m < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+        /usr/bin/time -o "$gen/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+        read -r t m < "$gen/time"
         bt=$(awk -v a="$t" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
         bm=$m
     done

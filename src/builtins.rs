@@ -156,7 +156,7 @@ fn ev_insert_prelude(_ev: &mut Evaluator, _globals: &mut Globals, _builtins: &Va
 /// Evaluates a piece of built-in Nix code in the global scope.
 pub fn eval_builtin_nix(ev: &mut Evaluator, name: &'static str, code: &str) -> EvalResult {
     let expr = ev.compile(Origin::Builtin(name), code.into(), "/".into())?;
-    let env = Rc::new(EnvData { slots: Box::new([]), parent: None });
+    let env = Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None });
     ev.eval(expr, &env)
 }
 

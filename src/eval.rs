@@ -44,6 +44,8 @@ pub struct EvalOptions {
     pub experimental_features: Vec<String>,
     /// `$HOME`, for `~/` paths.
     pub home: Option<String>,
+    /// The `lint-*` settings (short path, absolute path and URL literals).
+    pub lints: [lower::Lint; 3],
 }
 
 impl Default for EvalOptions {
@@ -56,6 +58,7 @@ impl Default for EvalOptions {
             system: host_system(),
             experimental_features: Vec::new(),
             home: std::env::var("HOME").ok(),
+            lints: [lower::Lint::Ignore; 3],
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct Evaluator {
     root_env: Env,
     /// Per-evaluation caches used by builtins (regexes, derivation hashes, ...).
     pub caches: crate::builtins::Caches,
+    /// Warnings found while parsing (lints); the CLI prints them.
+    pub warnings: Vec<EvalError>,
 }
 
 impl Evaluator {
@@ -88,6 +93,9 @@ impl Evaluator {
         let lower_options = LowerOptions {
             pipe_operators: options.experimental_features.iter().any(|f| f == "pipe-operators"),
             home: options.home.clone(),
+            lint_short_paths: options.lints[0],
+            lint_absolute_paths: options.lints[1],
+            lint_url_literals: options.lints[2],
         };
         let mut ev = Evaluator {
             sources: SourceMap::new(),
@@ -97,8 +105,9 @@ impl Evaluator {
             lower_options,
             import_cache: FxHashMap::default(),
             call_depth: 0,
-            root_env: Rc::new(EnvData { slots: Box::new([]), parent: None }),
+            root_env: Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None }),
             caches: Default::default(),
+            warnings: Vec::new(),
         };
         ev.globals = crate::builtins::globals(&mut ev);
         ev
@@ -136,6 +145,7 @@ impl Evaluator {
             &mut self.sources,
             &self.lower_options,
             scope,
+            &mut self.warnings,
         )?;
         Ok(Box::leak(Box::new(expr)))
     }
@@ -249,7 +259,7 @@ impl Evaluator {
     pub fn thunk_of(&mut self, expr: &'static Expr, env: &Env) -> Thunk {
         match expr {
             Expr::Const(v) => Thunk::Ready(v.clone()),
-            Expr::Var { depth, slot } => lookup(env, *depth, *slot).clone(),
+            Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).clone(),
             Expr::Lambda(def) => Thunk::Ready(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
             _ => Thunk::new_suspended(expr, env.clone()),
         }
@@ -258,16 +268,7 @@ impl Evaluator {
     pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult {
         match expr {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Var { depth, slot } => {
-                let t = lookup(env, *depth, *slot);
-                match t {
-                    Thunk::Ready(v) => Ok(v.clone()),
-                    Thunk::Lazy(_) => {
-                        let t = t.clone();
-                        self.force(&t)
-                    }
-                }
-            }
+            Expr::Var { depth, slot, pos } => self.force(lookup(env, *depth, *slot)).map_err(|e| e.at(*pos)),
             Expr::WithVar { name, withs, pos } => self.eval_with_var(*name, withs, *pos, env),
             Expr::Select { expr, path, default, pos } => self.eval_select(expr, path, default.as_deref(), *pos, env),
             Expr::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
@@ -294,7 +295,7 @@ impl Evaluator {
             }
             Expr::With { namespace, body, .. } => {
                 let t = self.thunk_of(namespace, env);
-                let env2 = new_env(Box::new([t]), env);
+                let env2 = new_env1(t, env);
                 self.eval(body, &env2)
             }
             Expr::If { cond, then, else_, pos } => {
@@ -488,7 +489,7 @@ impl Evaluator {
             match &attr.value {
                 AttrValue::Inherit(e) => slots.push(self.thunk_of(e, env)),
                 AttrValue::Expr(e) => match e {
-                    Expr::Const(v) => slots.push(Thunk::Ready(v.clone())),
+                    Expr::Const(v) if !def.has_overrides => slots.push(Thunk::Ready(v.clone())),
                     _ => {
                         let cell = Thunk::new_cell(ThunkState::Blackhole);
                         pending.push((cell.clone(), e));
@@ -569,7 +570,7 @@ impl Evaluator {
             let value = self.thunk_of(&dynamic.value, &scope);
             attrs.insert(AttrEntry { name, pos: dynamic.pos, value });
         }
-        if def.rec {
+        if def.has_overrides {
             if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
                 return self.apply_overrides(def, &scope, attrs, overrides);
             }
@@ -585,7 +586,7 @@ impl Evaluator {
         };
         for entry in ov.iter() {
             if let Some(idx) = def.statics.iter().position(|a| a.name == entry.name) {
-                if let Thunk::Lazy(cell) = &scope.slots[idx] {
+                if let Thunk::Lazy(cell) = scope.slots.get(idx) {
                     let target = entry.value.clone();
                     *cell.state.borrow_mut() = ThunkState::Native(Rc::new(move |ev: &mut Evaluator| ev.force(&target)));
                 }
@@ -648,7 +649,7 @@ impl Evaluator {
     fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
         let def: &'static LambdaDef = closure.def;
         let env = match &def.param {
-            Param::Ident(_) => new_env(Box::new([arg]), &closure.env),
+            Param::Ident(_) => new_env1(arg, &closure.env),
             Param::Formals { formals, ellipsis, at } => {
                 let argv = self.force(&arg).map_err(|e| e.at(pos))?;
                 let Value::Attrs(args) = &argv else {
@@ -797,7 +798,7 @@ fn lookup(env: &Env, depth: u32, slot: u32) -> &Thunk {
     for _ in 0..depth {
         e = e.parent.as_ref().expect("scope depth resolved at lowering");
     }
-    &e.slots[slot as usize]
+    e.slots.get(slot as usize)
 }
 
 fn show_path(path: &[AttrName], upto: usize, last: Option<Symbol>) -> String {

@@ -89,6 +89,10 @@ fn print_thunk(t: &Thunk, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
 }
 
 fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
+    if crate::stack::exhausted() {
+        out.extend_from_slice("«too deep to print»".as_bytes());
+        return;
+    }
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),

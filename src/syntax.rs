@@ -22,16 +22,45 @@ pub fn parse_and_lower(
     map: &mut SourceMap,
     options: &LowerOptions,
     scope: Option<&[Symbol]>,
+    warnings: &mut Vec<EvalError>,
 ) -> Result<Expr, EvalError> {
+    check_nesting(text, file, map)?;
     let parse = rnix::Root::parse(text);
     if let Some(err) = parse.errors().first() {
         return Err(syntax_error(err, text, file, map));
     }
-    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope)
+    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// How deeply brackets may nest. CppNix's parser gives up ("memory exhausted") a little
+/// below 5000 levels; deeper trees also make the syntax tree library slow (quadratic).
+pub const MAX_NESTING: usize = 5000;
+
+/// Rejects sources whose brackets nest deeper than [`MAX_NESTING`], before parsing them.
+fn check_nesting(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
+    use SyntaxKind::*;
+    let mut depth = 0usize;
+    let mut offset = 0usize;
+    for (kind, tok) in rnix::tokenize(text) {
+        match kind {
+            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let pos = map.pos(file, offset as u32, (offset + tok.len()) as u32);
+                    return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
+                }
+            }
+            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        offset += tok.len();
+    }
+    Ok(())
 }
 
 /// Checks syntax only; returns the first error.
 pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
+    check_nesting(text, file, map)?;
     let parse = rnix::Root::parse(text);
     match parse.errors().first() {
         Some(err) => Err(syntax_error(err, text, file, map)),

@@ -33,6 +33,9 @@ Options:
       --max-call-depth N   Maximum depth of nested function calls (default 10000)
       --extra-experimental-features FEATURES
                            Enable experimental features (e.g. pipe-operators)
+      --lint-short-path-literals | --lint-absolute-path-literals | --lint-url-literals LEVEL
+                           Report path literals without './', absolute or home path
+                           literals, or unquoted URLs: ignore (default), warn or fatal
       --no-location        Accepted for compatibility
   -h, --help               Show this help
 
@@ -61,6 +64,7 @@ struct Args {
     system: Option<String>,
     max_call_depth: Option<u32>,
     features: Vec<String>,
+    lints: [crate::eval::lower::Lint; 3],
 }
 
 enum AutoArg {
@@ -106,6 +110,17 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             }
             "--extra-experimental-features" | "--experimental-features" => {
                 out.features.extend(value(&a)?.split_whitespace().map(String::from));
+            }
+            "--lint-short-path-literals" | "--lint-absolute-path-literals" | "--lint-url-literals" => {
+                let v = value(&a)?;
+                let lint = crate::eval::lower::Lint::parse(&v)
+                    .ok_or_else(|| format!("invalid value '{v}' for {a} (expected ignore, warn or fatal)"))?;
+                let idx = match a.as_str() {
+                    "--lint-short-path-literals" => 0,
+                    "--lint-absolute-path-literals" => 1,
+                    _ => 2,
+                };
+                out.lints[idx] = lint;
             }
             "--option" => {
                 let n = value(&a)?;
@@ -166,6 +181,7 @@ pub fn run(args: Vec<String>) -> Exit {
         options.max_call_depth = d;
     }
     options.experimental_features = args.features.clone();
+    options.lints = args.lints;
     // `-I` entries come first, then NIX_PATH.
     for i in &args.include {
         options.nix_path.extend(parse_search_path(i));
@@ -182,12 +198,14 @@ pub fn run(args: Vec<String>) -> Exit {
         let mut ev = Evaluator::new(options, Box::new(crate::eval::io::RealIo));
         ev.reset_stack_base();
         let result = evaluate(&mut ev, &args);
+        let opts = RenderOptions { show_trace, color: super::stderr_color() };
+        let mut warnings = String::new();
+        for w in std::mem::take(&mut ev.warnings) {
+            warnings.push_str(&render(&w, &ev.sources, &opts).replacen("error:", "warning:", 1));
+        }
         match result {
-            Ok(bytes) => (0u8, bytes, String::new()),
-            Err(e) => {
-                let text = render(&e, &ev.sources, &RenderOptions { show_trace, color: super::stderr_color() });
-                (1u8, Vec::new(), text)
-            }
+            Ok(bytes) => (0u8, bytes, warnings),
+            Err(e) => (1u8, Vec::new(), warnings + &render(&e, &ev.sources, &opts)),
         }
     });
     let mut stdout = std::io::stdout().lock();

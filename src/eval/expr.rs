@@ -16,7 +16,7 @@ pub enum Expr {
     /// A literal or a resolved global.
     Const(Value),
     /// A lexically bound variable: `depth` frames up, slot `slot`.
-    Var { depth: u32, slot: u32 },
+    Var { depth: u32, slot: u32, pos: Pos },
     /// A variable only a `with` can provide: the depths of the enclosing `with` frames,
     /// innermost first.
     WithVar { name: Symbol, withs: Box<[u32]>, pos: Pos },
@@ -104,6 +104,8 @@ pub struct AttrsDef {
     pub sources: Box<[Expr]>,
     /// Whether a frame is opened (see above).
     pub opens_frame: bool,
+    /// A `rec` set with the legacy `__overrides` attribute: its frame slots must all be cells.
+    pub has_overrides: bool,
 }
 
 pub struct LambdaDef {

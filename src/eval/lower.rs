@@ -34,6 +34,32 @@ pub type Globals = FxHashMap<Symbol, Value>;
 pub struct LowerOptions {
     pub pipe_operators: bool,
     pub home: Option<String>,
+    /// `lint-short-path-literals`: relative paths not starting with `.`.
+    pub lint_short_paths: Lint,
+    /// `lint-absolute-path-literals`: `/abs` and `~/home` paths.
+    pub lint_absolute_paths: Lint,
+    /// `lint-url-literals`: unquoted URLs.
+    pub lint_url_literals: Lint,
+}
+
+/// How a lint setting reports what it finds (CppNix's `Diagnose`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub enum Lint {
+    #[default]
+    Ignore,
+    Warn,
+    Fatal,
+}
+
+impl Lint {
+    pub fn parse(s: &str) -> Option<Lint> {
+        match s {
+            "ignore" => Some(Lint::Ignore),
+            "warn" => Some(Lint::Warn),
+            "fatal" => Some(Lint::Fatal),
+            _ => None,
+        }
+    }
 }
 
 enum Scope {
@@ -51,6 +77,7 @@ pub struct Lowerer<'a> {
     /// Directory that relative paths are resolved against.
     base_dir: String,
     options: &'a LowerOptions,
+    warnings: &'a mut Vec<EvalError>,
 }
 
 type LResult<T> = Result<T, EvalError>;
@@ -64,8 +91,9 @@ pub fn lower_root(
     map: &mut SourceMap,
     options: &LowerOptions,
     extra_scope: Option<&[Symbol]>,
+    warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options };
+    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options, warnings };
     if let Some(names) = extra_scope {
         let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         lowerer.scopes.push(Scope::Frame(frame));
@@ -134,6 +162,19 @@ impl<'a> Lowerer<'a> {
         EvalError::new(kind, msg).at(pos)
     }
 
+    /// Reports a lint finding: an error when fatal, a warning otherwise.
+    fn lint(&mut self, lint: Lint, node: &rnix::SyntaxNode, msg: impl FnOnce(bool) -> String) -> LResult<()> {
+        match lint {
+            Lint::Ignore => Ok(()),
+            Lint::Warn => {
+                let e = self.error(ErrorKind::Parse, msg(false), node);
+                self.warnings.push(e);
+                Ok(())
+            }
+            Lint::Fatal => Err(self.error(ErrorKind::Parse, msg(true), node)),
+        }
+    }
+
     fn missing(&mut self, node: &rnix::SyntaxNode) -> EvalError {
         self.error(ErrorKind::Parse, "syntax error, unexpected end of input".into(), node)
     }
@@ -165,7 +206,10 @@ impl<'a> Lowerer<'a> {
 
     fn var(&mut self, name: Symbol, node: &rnix::SyntaxNode) -> LResult<Expr> {
         match self.resolve(name) {
-            Resolved::Var(depth, slot) => Ok(Expr::Var { depth, slot }),
+            Resolved::Var(depth, slot) => {
+                let pos = self.pos_of(node);
+                Ok(Expr::Var { depth, slot, pos })
+            }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(node);
@@ -398,7 +442,17 @@ impl<'a> Lowerer<'a> {
                     lit.syntax(),
                 )),
             },
-            ast::LiteralKind::Uri(u) => Ok(Expr::Const(Value::str(u.syntax().text()))),
+            ast::LiteralKind::Uri(u) => {
+                let text = u.syntax().text().to_string();
+                self.lint(self.options.lint_url_literals, lit.syntax(), |fatal| {
+                    format!(
+                        "URL literals are {}. Consider using a string literal \"{}\" instead",
+                        if fatal { "disallowed" } else { "discouraged" },
+                        text
+                    )
+                })?;
+                Ok(Expr::Const(Value::str(u.syntax().text())))
+            }
         }
     }
 
@@ -602,6 +656,19 @@ impl<'a> Lowerer<'a> {
 
     fn resolve_path_literal(&mut self, text: &str, node: &rnix::SyntaxNode) -> LResult<Value> {
         let trailing_slash = text.len() > 1 && text.ends_with('/');
+        if text.starts_with("~/") {
+            self.lint(self.options.lint_absolute_paths, node, |_| {
+                format!("home path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
+            })?;
+        } else if text.starts_with('/') {
+            self.lint(self.options.lint_absolute_paths, node, |_| {
+                format!("absolute path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
+            })?;
+        } else if !text.starts_with('.') {
+            self.lint(self.options.lint_short_paths, node, |_| {
+                format!("relative path literal '{text}' should be prefixed with '.' for clarity: './{text}'")
+            })?;
+        }
         let abs = if let Some(rest) = text.strip_prefix("~/") {
             let home = match &self.options.home {
                 Some(h) => h.clone(),
@@ -942,7 +1009,7 @@ impl<'a> Lowerer<'a> {
                     AttrValue::Inherit(resolved?)
                 }
                 PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::Select {
-                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k }),
+                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k, pos }),
                     path: vec![AttrName::Static(attr.name)].into_boxed_slice(),
                     default: None,
                     pos,
@@ -970,8 +1037,10 @@ impl<'a> Lowerer<'a> {
                 sources.push(self.expr(s)?);
             }
         }
+        let has_overrides = rec && statics.iter().any(|a| a.name.as_str() == "__overrides");
         Ok(AttrsDef {
             rec,
+            has_overrides,
             statics: statics.into_boxed_slice(),
             dynamics: dynamics.into_boxed_slice(),
             sources: sources.into_boxed_slice(),
@@ -981,7 +1050,10 @@ impl<'a> Lowerer<'a> {
 
     fn inherit_var(&mut self, name: Symbol, range: rowan::TextRange) -> LResult<Expr> {
         match self.resolve(name) {
-            Resolved::Var(depth, slot) => Ok(Expr::Var { depth, slot }),
+            Resolved::Var(depth, slot) => {
+                let pos = self.pos_range(range);
+                Ok(Expr::Var { depth, slot, pos })
+            }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_range(range);

@@ -108,8 +108,15 @@ impl Evaluator {
                 Ok(Value::Bool(self.eval_bool(rhs, env, pos, "in the right operand of the IMPL (->) operator")?))
             }
             BinOp::Add => {
-                let parts = [lhs, rhs];
-                self.concat_values(&parts, false, pos, env)
+                let l = self.eval(lhs, env)?;
+                if let Value::Int(a) = l {
+                    let r = self.eval(rhs, env)?;
+                    if let Value::Int(b) = r {
+                        return a.checked_add(b).map(Value::Int).ok_or_else(|| int_overflow("adding", a, "+", b).at(pos));
+                    }
+                    return self.concat_from(Some(l), &[rhs], Some(r), false, pos, env);
+                }
+                self.concat_from(Some(l), &[rhs], None, false, pos, env)
             }
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let l = self.eval(lhs, env)?;
@@ -203,12 +210,22 @@ impl Evaluator {
 
     pub(super) fn eval_concat(&mut self, parts: &'static [Expr], force_string: bool, pos: Pos, env: &Env) -> EvalResult {
         let refs: Vec<&'static Expr> = parts.iter().collect();
-        self.concat_values(&refs, force_string, pos, env)
+        self.concat_from(None, &refs, None, force_string, pos, env)
     }
 
     /// CppNix's `ExprConcatStrings`: the first part's type decides between number addition,
-    /// path concatenation and string concatenation.
-    fn concat_values(&mut self, parts: &[&'static Expr], force_string: bool, pos: Pos, env: &Env) -> EvalResult {
+    /// path concatenation and string concatenation. `first` is an already evaluated first part
+    /// (then `parts` are the remaining ones), `second` an already evaluated `parts[0]`.
+    #[inline(never)]
+    fn concat_from(
+        &mut self,
+        first: Option<Value>,
+        parts: &[&'static Expr],
+        second: Option<Value>,
+        force_string: bool,
+        pos: Pos,
+        env: &Env,
+    ) -> EvalResult {
         #[derive(PartialEq, Clone, Copy)]
         enum Kind {
             Int,
@@ -221,8 +238,17 @@ impl Evaluator {
         let mut nf: f64 = 0.0;
         let mut buf: Vec<u8> = Vec::new();
         let mut ctx: Vec<Box<str>> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            let v = self.eval(part, env)?;
+        let offset = first.is_some() as usize;
+        let mut first = first;
+        let mut second = second;
+        for i in 0..parts.len() + offset {
+            let v = if i == 0 && offset == 1 {
+                first.take().unwrap()
+            } else if i == 1 && offset == 1 && second.is_some() {
+                second.take().unwrap()
+            } else {
+                self.eval(parts[i - offset], env)?
+            };
             if i == 0 && !force_string {
                 kind = match v {
                     Value::Int(_) => Kind::Int,

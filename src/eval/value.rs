@@ -367,12 +367,35 @@ impl From<Value> for Thunk {
 
 /// A runtime scope: one frame of slots, and the enclosing frame.
 pub struct EnvData {
-    pub slots: Box<[Thunk]>,
+    pub slots: Slots,
     pub parent: Option<Env>,
+}
+
+/// The slots of a frame. Single-slot frames (`x: ...`, `with`) are the most common and need no
+/// second allocation.
+pub enum Slots {
+    One(Thunk),
+    Many(Box<[Thunk]>),
+}
+
+impl Slots {
+    #[inline]
+    pub fn get(&self, slot: usize) -> &Thunk {
+        match self {
+            Slots::One(t) => t,
+            Slots::Many(v) => &v[slot],
+        }
+    }
 }
 
 pub type Env = Rc<EnvData>;
 
 pub fn new_env(slots: Box<[Thunk]>, parent: &Env) -> Env {
-    Rc::new(EnvData { slots, parent: Some(parent.clone()) })
+    Rc::new(EnvData { slots: Slots::Many(slots), parent: Some(parent.clone()) })
+}
+
+/// A frame with one slot.
+#[inline]
+pub fn new_env1(slot: Thunk, parent: &Env) -> Env {
+    Rc::new(EnvData { slots: Slots::One(slot), parent: Some(parent.clone()) })
 }
