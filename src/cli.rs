@@ -4,6 +4,10 @@
 //! `NO_COLOR` is set.
 
 pub mod eval;
+pub mod flake_args;
+pub mod metadata;
+pub mod outputs;
+pub mod resolve;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -14,7 +18,11 @@ nixeval: a fast standalone evaluator of the Nix language and of Nix flakes
 Usage: nixeval <COMMAND> [OPTIONS]
 
 Commands:
-  eval      Evaluate a Nix expression or file (like `nix-instantiate --eval`)
+  eval      Evaluate a Nix expression or file (like `nix-instantiate --eval`),
+            or a flake output: `nixeval eval FLAKEREF#ATTRPATH`
+  outputs   List what a flake provides (like `nix flake show`)
+  metadata  Show a flake's locked reference and where each input comes from
+  resolve   Which output `nix build`, `nix run` or `nix develop` would use
   help      Show this message, or the help of a command (`nixeval help eval`)
 
 Options:
@@ -24,6 +32,9 @@ Options:
 Examples:
   nixeval eval -E '1 + 2'
   nixeval eval --strict --json fixtures/eval/hello.nix
+  nixeval outputs fixtures/flakes/python-app
+  nixeval metadata fixtures/flakes/python-app
+  nixeval resolve develop fixtures/flakes/python-app
 ";
 
 /// Exit statuses.
@@ -69,7 +80,11 @@ fn run(args: Vec<String>) -> Exit {
     };
     let rest = args[1..].to_vec();
     match cmd.as_str() {
+        "eval" if resolve::is_flake_eval(&rest) => resolve::run_eval(rest),
         "eval" => eval::run(rest),
+        "outputs" => outputs::run(rest),
+        "metadata" => metadata::run(rest),
+        "resolve" => resolve::run(rest),
         "-h" | "--help" => {
             print!("{USAGE}");
             Exit::Ok
@@ -77,6 +92,19 @@ fn run(args: Vec<String>) -> Exit {
         "help" => match rest.first().map(|s| s.as_str()) {
             Some("eval") => {
                 print!("{}", eval::HELP);
+                print!("\n{}", resolve::EVAL_HELP);
+                Exit::Ok
+            }
+            Some("outputs") => {
+                print!("{}", outputs::HELP);
+                Exit::Ok
+            }
+            Some("metadata") => {
+                print!("{}", metadata::HELP);
+                Exit::Ok
+            }
+            Some("resolve") => {
+                print!("{}", resolve::HELP);
                 Exit::Ok
             }
             _ => {

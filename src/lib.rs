@@ -11,6 +11,7 @@ pub mod error;
 pub mod data;
 pub mod json;
 pub mod eval;
+pub mod flake;
 pub mod numfmt;
 pub mod print;
 pub mod stack;
