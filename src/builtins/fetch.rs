@@ -1,0 +1,3 @@
+//! Fetchers (placeholder).
+use super::Builtin;
+pub const BUILTINS: &[Builtin] = &[];
