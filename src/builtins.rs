@@ -89,7 +89,13 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
 pub fn globals(ev: &mut Evaluator) -> Globals {
     let mut entries: Vec<AttrEntry> = Vec::new();
     let mut globals = Globals::default();
+    let features = &ev.options.experimental_features;
+    let fetch_tree = fetch::fetch_tree_enabled(features);
+    let fetch_closure = features.iter().any(|f| f == "fetch-closure");
     for b in all_builtins() {
+        if (b.name == "fetchTree" && !fetch_tree) || (b.name == "fetchClosure" && !fetch_closure) {
+            continue;
+        }
         let v = Value::PrimOp(b);
         entries.push(AttrEntry { name: Symbol::new(b.name), pos: Pos::NONE, value: v.clone().into() });
         if PLAIN_GLOBALS.contains(&b.name) {
