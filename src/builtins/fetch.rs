@@ -224,6 +224,14 @@ pub fn format_utc(t: i64) -> String {
     format!("{:04}{:02}{:02}{:02}{:02}{:02}", y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
+/// The first seven characters of a revision (never splitting a character).
+fn short_rev(rev: &str) -> &str {
+    match rev.char_indices().nth(7) {
+        Some((i, _)) => &rev[..i],
+        None => rev,
+    }
+}
+
 /// CppNix's `emitTreeAttrs`.
 fn tree_attrs(f: &Fetched, input: &InputAttrs, empty_rev_fallback: bool) -> Value {
     let mut pairs: Vec<(&str, Value)> = vec![("outPath", store_path_string(&f.store_path))];
@@ -235,7 +243,7 @@ fn tree_attrs(f: &Fetched, input: &InputAttrs, empty_rev_fallback: bool) -> Valu
     }
     if let Some(rev) = &f.rev {
         pairs.push(("rev", Value::str(rev)));
-        pairs.push(("shortRev", Value::str(&rev[..rev.len().min(7)])));
+        pairs.push(("shortRev", Value::str(short_rev(rev))));
     } else if empty_rev_fallback {
         pairs.push(("rev", Value::str("0000000000000000000000000000000000000000")));
         pairs.push(("shortRev", Value::str("0000000")));
@@ -247,7 +255,7 @@ fn tree_attrs(f: &Fetched, input: &InputAttrs, empty_rev_fallback: bool) -> Valu
     }
     if let Some(d) = &f.dirty_rev {
         pairs.push(("dirtyRev", Value::str(&format!("{d}-dirty"))));
-        pairs.push(("dirtyShortRev", Value::str(&format!("{}-dirty", &d[..d.len().min(7)]))));
+        pairs.push(("dirtyShortRev", Value::str(&format!("{}-dirty", short_rev(d)))));
     }
     if let Some(t) = f.last_modified {
         pairs.push(("lastModified", Value::Int(t)));
@@ -1061,6 +1069,13 @@ mod tests {
         out.extend(tar_header(name, kind, body.len(), mode, link));
         out.extend_from_slice(body);
         out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+
+    #[test]
+    fn short_revs_never_split_characters() {
+        assert_eq!(short_rev("ecc253b15df3"), "ecc253b");
+        assert_eq!(short_rev("éééééééé"), "ééééééé");
+        assert_eq!(short_rev("ab"), "ab");
     }
 
     #[test]
