@@ -11,9 +11,12 @@
 pub mod arith;
 pub mod attrs;
 pub mod control;
+pub mod derivation;
+pub mod fetch;
 pub mod json;
 pub mod lists;
 pub mod paths;
+pub mod store;
 pub mod strings;
 pub mod types;
 
@@ -41,6 +44,8 @@ pub struct Caches {
     // pub regexes: rustc_hash::FxHashMap<Vec<u8>, Rc<crate::regex::Regex>>,
     /// Store paths of source paths already "copied".
     pub source_paths: rustc_hash::FxHashMap<String, String>,
+    /// Every derivation and `toFile` result made so far (stands in for the store).
+    pub drv_hashes: crate::store::derivation::DrvHashes,
 }
 
 /// Builtins that are also visible without the `builtins.` prefix under their own name.
@@ -75,13 +80,22 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(strings::BUILTINS)
         .chain(types::BUILTINS)
         .chain(json::BUILTINS)
+        .chain(derivation::BUILTINS)
+        .chain(store::BUILTINS)
+        .chain(fetch::BUILTINS)
 }
 
 /// Builds the global scope: `builtins`, the aliases, and the constants.
 pub fn globals(ev: &mut Evaluator) -> Globals {
     let mut entries: Vec<AttrEntry> = Vec::new();
     let mut globals = Globals::default();
+    let features = &ev.options.experimental_features;
+    let fetch_tree = fetch::fetch_tree_enabled(features);
+    let fetch_closure = features.iter().any(|f| f == "fetch-closure");
     for b in all_builtins() {
+        if (b.name == "fetchTree" && !fetch_tree) || (b.name == "fetchClosure" && !fetch_closure) {
+            continue;
+        }
         let v = Value::PrimOp(b);
         entries.push(AttrEntry { name: Symbol::new(b.name), pos: Pos::NONE, value: v.clone().into() });
         if PLAIN_GLOBALS.contains(&b.name) {
@@ -121,6 +135,12 @@ pub fn globals(ev: &mut Evaluator) -> Globals {
         entries.push(AttrEntry { name: Symbol::new("currentTime"), pos: Pos::NONE, value: Value::Int(now).into() });
         globals.insert(Symbol::new("__currentTime"), Value::Int(now));
     }
+    // `derivation` is written in Nix: its cell is filled by `ev_insert_prelude`.
+    entries.push(AttrEntry {
+        name: Symbol::new("derivation"),
+        pos: Pos::NONE,
+        value: Thunk::Lazy(Thunk::new_cell(ThunkState::Blackhole)),
+    });
     // `builtins` contains itself: build the set, then add the self reference through a cell.
     let cell = Thunk::new_cell(ThunkState::Blackhole);
     entries.push(AttrEntry { name: Symbol::new("builtins"), pos: Pos::NONE, value: Thunk::Lazy(cell.clone()) });
@@ -151,7 +171,26 @@ fn nix_path_value(ev: &Evaluator) -> Value {
 }
 
 /// Builtins written in Nix (`derivation`), evaluated against the globals built so far.
-fn ev_insert_prelude(_ev: &mut Evaluator, _globals: &mut Globals, _builtins: &Value) {}
+fn ev_insert_prelude(ev: &mut Evaluator, globals: &mut Globals, builtins: &Value) {
+    let Value::Attrs(set) = builtins else { return };
+    let Some(Thunk::Lazy(cell)) = set.get(Symbol::new("derivation")) else { return };
+    // Compiling and evaluating the wrapper only makes a closure: the body runs per call.
+    let value = ev.compile_builtin("derivation-internal.nix", derivation::DERIVATION_NIX, globals).and_then(|expr| {
+        let env = Rc::new(EnvData { slots: Box::new([]), parent: None });
+        ev.eval(expr, &env)
+    });
+    match value {
+        Ok(v) => {
+            globals.insert(Symbol::new("derivation"), v.clone());
+            *cell.state.borrow_mut() = ThunkState::Done(v);
+        }
+        Err(e) => {
+            let msg = e.message().to_string();
+            *cell.state.borrow_mut() =
+                ThunkState::Native(Rc::new(move |_: &mut Evaluator| Err(EvalError::new(crate::error::ErrorKind::Internal, msg.clone()))));
+        }
+    }
+}
 
 /// Evaluates a piece of built-in Nix code in the global scope.
 pub fn eval_builtin_nix(ev: &mut Evaluator, name: &'static str, code: &str) -> EvalResult {

@@ -150,6 +150,15 @@ impl Evaluator {
         Ok(Box::leak(Box::new(expr)))
     }
 
+    /// Compiles built-in Nix code (`derivation`) against `globals`, used while the global
+    /// scope itself is being built.
+    pub fn compile_builtin(&mut self, name: &'static str, code: &str, globals: &Globals) -> EvalResult<&'static Expr> {
+        let file = self.sources.add(Origin::Builtin(name), code.into());
+        let expr =
+            crate::syntax::parse_and_lower(code, file, "/".into(), globals, &mut self.sources, &self.lower_options, None)?;
+        Ok(Box::leak(Box::new(expr)))
+    }
+
     /// Evaluates an expression given as text (like `-E`), relative to `base_dir`.
     pub fn eval_str(&mut self, text: &str, base_dir: &str) -> EvalResult {
         let expr = self.compile(Origin::String, text.into(), base_dir.to_string())?;

@@ -35,10 +35,44 @@ fn run_nixeval(name: &str, flags: &[String]) -> std::process::Output {
         .expect("running nixeval")
 }
 
+/// Whether a case needs a real (temporary) store for the oracle: derivations depending on
+/// other derivations can only be evaluated by CppNix with a store it can write to.
+fn needs_store(name: &str) -> bool {
+    name.starts_with("eval-okay-drv-") || name.starts_with("eval-okay-store-")
+}
+
+/// A scratch local store for the oracle, under the system temporary directory.
+fn oracle_store_root() -> PathBuf {
+    std::env::temp_dir().join(format!("nixeval-lang-store-{}", std::process::id()))
+}
+
+/// Makes a scratch store writable again and removes it (store objects are read-only).
+fn remove_store(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fn writable(p: &Path) {
+        if let Ok(m) = std::fs::symlink_metadata(p) {
+            if m.is_dir() {
+                let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755));
+                if let Ok(rd) = std::fs::read_dir(p) {
+                    for e in rd.flatten() {
+                        writable(&e.path());
+                    }
+                }
+            }
+        }
+    }
+    writable(p);
+    let _ = std::fs::remove_dir_all(p);
+}
+
 fn run_oracle(name: &str, flags: &[String]) -> Option<std::process::Output> {
-    Command::new("nix-instantiate")
-        .current_dir(tests_dir())
-        .env("NIX_REMOTE", "dummy://")
+    let mut cmd = Command::new("nix-instantiate");
+    if needs_store(name) {
+        cmd.arg("--store").arg(format!("local?root={}", oracle_store_root().display())).arg("--read-write-mode");
+    } else {
+        cmd.env("NIX_REMOTE", "dummy://");
+    }
+    cmd.current_dir(tests_dir())
         .env("NIX_PATH", "lang/dir3:lang/dir4")
         .env("HOME", "/fake-home")
         .env("TEST_VAR", "foo")
@@ -138,6 +172,7 @@ fn main() {
             }
         }
     }
+    remove_store(&oracle_store_root());
     for f in &failures {
         println!("{f}\n");
     }

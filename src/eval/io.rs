@@ -46,6 +46,16 @@ pub trait EvalIo {
     }
     /// The SHA-256 of the NAR serialisation of a file or tree (for store paths of sources).
     fn nar_sha256(&self, path: &str) -> Result<[u8; 32], String>;
+    /// The modification time of a path (seconds since the epoch), not following a final
+    /// symlink; `None` when unknown.
+    fn mtime(&self, _path: &str) -> Option<i64> {
+        None
+    }
+    /// Runs a local program (`git`, `tar`) in `dir` and returns its standard output; used by
+    /// the fetchers for local repositories and archives. Refused unless the host allows it.
+    fn run_program(&self, program: &str, _dir: &str, _args: &[&str]) -> Result<Vec<u8>, String> {
+        Err(format!("running '{}' is not available in this evaluation", program))
+    }
 }
 
 /// The host file system.
@@ -111,6 +121,25 @@ impl EvalIo for RealIo {
     fn is_executable(&self, path: &str) -> bool {
         use std::os::unix::fs::PermissionsExt;
         std::fs::symlink_metadata(path).map(|m| m.permissions().mode() & 0o100 != 0).unwrap_or(false)
+    }
+    fn mtime(&self, path: &str) -> Option<i64> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).ok().map(|m| m.mtime())
+    }
+    fn run_program(&self, program: &str, dir: &str, args: &[&str]) -> Result<Vec<u8>, String> {
+        let out = std::process::Command::new(program)
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run '{}': {}", program, e))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(format!("'{} {}' failed: {}", program, args.join(" "), err.trim_end()));
+        }
+        Ok(out.stdout)
     }
 }
 

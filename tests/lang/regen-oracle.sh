@@ -8,7 +8,8 @@
 #   --check  compare with the stored .exp files instead of overwriting them
 #   NAME     limit the run to these tests (file names with or without .nix)
 #
-# The reference is run from tests/ as
+# The reference is run from tests/ (with a scratch local store instead of
+# NIX_REMOTE=dummy:// for eval-okay-drv-* and eval-okay-store-* cases) as
 #   NIX_REMOTE=dummy:// NIX_PATH=lang/dir3:lang/dir4 HOME=/fake-home TEST_VAR=foo \
 #     nix-instantiate --eval --strict [FLAGS] lang/NAME.nix
 # An eval-okay-NAME.flags file holds FLAGS on one line; they are split on
@@ -42,6 +43,14 @@ oracle() {
         "$NIX_INSTANTIATE" "$@"
 }
 
+# Derivation and store cases (eval-okay-drv-*, eval-okay-store-*) need a store the
+# reference can write to: a scratch local store, removed on exit.
+store_root=$(mktemp -d)
+oracle_store() {
+    NIX_PATH=lang/dir3:lang/dir4 HOME=/fake-home TEST_VAR=foo \
+        "$NIX_INSTANTIATE" --store "local?root=$store_root" --read-write-mode "$@"
+}
+
 if [ $# -gt 0 ]; then
     names=""
     for n in "$@"; do
@@ -55,7 +64,7 @@ fi
 bad=0
 ok=0
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp"; chmod -R u+w "$store_root" 2>/dev/null; rm -rf "$store_root"' EXIT
 
 for name in $names; do
     file=lang/$name.nix
@@ -71,7 +80,9 @@ for name in $names; do
             flags=$(cat "lang/$name.flags")
         fi
         # $flags is split on blanks on purpose.
-        if oracle --eval --strict $flags "$file" >"$tmp" 2>/dev/null; then
+        run=oracle
+        case $name in eval-okay-drv-* | eval-okay-store-*) run=oracle_store ;; esac
+        if $run --eval --strict $flags "$file" >"$tmp" 2>/dev/null; then
             if [ $check = 1 ]; then
                 if cmp -s "$tmp" "lang/$name.exp"; then
                     ok=$((ok + 1))
