@@ -176,7 +176,7 @@ fn ev_insert_prelude(ev: &mut Evaluator, globals: &mut Globals, builtins: &Value
     let Some(Thunk::Lazy(cell)) = set.get(Symbol::new("derivation")) else { return };
     // Compiling and evaluating the wrapper only makes a closure: the body runs per call.
     let value = ev.compile_builtin("derivation-internal.nix", derivation::DERIVATION_NIX, globals).and_then(|expr| {
-        let env = Rc::new(EnvData { slots: Box::new([]), parent: None });
+        let env = Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None });
         ev.eval(expr, &env)
     });
     match value {

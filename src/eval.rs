@@ -154,8 +154,16 @@ impl Evaluator {
     /// scope itself is being built.
     pub fn compile_builtin(&mut self, name: &'static str, code: &str, globals: &Globals) -> EvalResult<&'static Expr> {
         let file = self.sources.add(Origin::Builtin(name), code.into());
-        let expr =
-            crate::syntax::parse_and_lower(code, file, "/".into(), globals, &mut self.sources, &self.lower_options, None)?;
+        let expr = crate::syntax::parse_and_lower(
+            code,
+            file,
+            "/".into(),
+            globals,
+            &mut self.sources,
+            &self.lower_options,
+            None,
+            &mut self.warnings,
+        )?;
         Ok(Box::leak(Box::new(expr)))
     }
 

@@ -7,4 +7,4 @@ let d = derivation {
   link = ./drv-data/dir/link;
   hello = "${./drv-data/hello.txt}";
 };
-in [ d.drvPath d.outPath d.builder ]
+in [ d.drvPath d.outPath (builtins.typeOf d.builder) ]
