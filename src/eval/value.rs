@@ -14,7 +14,6 @@ use super::Evaluator;
 use crate::builtins::Builtin;
 use crate::error::EvalError;
 use crate::syntax::source::Pos;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 pub type EvalResult<T = Value> = Result<T, EvalError>;
@@ -302,7 +301,31 @@ pub enum Thunk {
 }
 
 pub struct ThunkCell {
-    pub state: RefCell<ThunkState>,
+    pub state: StateCell,
+}
+
+/// The state of a thunk cell. Like a `RefCell` without the borrow flag: the evaluator only
+/// ever looks at or replaces a state for an instant (it moves the state out before evaluating
+/// it), so no reference into a cell is ever held while another one is taken. Single-threaded.
+pub struct StateCell(std::cell::UnsafeCell<ThunkState>);
+
+impl StateCell {
+    pub fn new(state: ThunkState) -> StateCell {
+        StateCell(std::cell::UnsafeCell::new(state))
+    }
+    /// A short-lived shared view of the state; it must not be held across evaluation.
+    #[inline(always)]
+    pub fn borrow(&self) -> &ThunkState {
+        // SAFETY: see the type's documentation: no mutable access overlaps this one.
+        unsafe { &*self.0.get() }
+    }
+    /// A short-lived mutable view of the state; it must not be held across evaluation.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn borrow_mut(&self) -> &mut ThunkState {
+        // SAFETY: see the type's documentation: no other access overlaps this one.
+        unsafe { &mut *self.0.get() }
+    }
 }
 
 /// Native deferred computations (used by builtins such as `map` to stay lazy).
@@ -322,16 +345,16 @@ pub enum ThunkState {
 
 impl Thunk {
     pub fn new_suspended(expr: &'static super::expr::Expr, env: Env) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: RefCell::new(ThunkState::Suspended(expr, env)) }))
+        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Suspended(expr, env)) }))
     }
     pub fn new_apply(f: Value, arg: Thunk) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: RefCell::new(ThunkState::Apply(f, arg)) }))
+        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Apply(f, arg)) }))
     }
     pub fn new_native(f: impl Fn(&mut Evaluator) -> EvalResult + 'static) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: RefCell::new(ThunkState::Native(Rc::new(f))) }))
+        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Native(Rc::new(f))) }))
     }
     pub fn new_cell(state: ThunkState) -> Rc<ThunkCell> {
-        Rc::new(ThunkCell { state: RefCell::new(state) })
+        Rc::new(ThunkCell { state: StateCell::new(state) })
     }
     /// The value if it is already known, without forcing.
     pub fn value_if_ready(&self) -> Option<Value> {
