@@ -11,6 +11,7 @@
 pub mod arith;
 pub mod attrs;
 pub mod control;
+pub mod corepkgs;
 pub mod derivation;
 pub mod fetch;
 pub mod json;

@@ -86,6 +86,9 @@ pub struct Evaluator {
     pub caches: crate::builtins::Caches,
     /// Warnings found while parsing (lints); the CLI prints them.
     pub warnings: Vec<EvalError>,
+    /// Nesting depth of deep traversals (JSON conversion), bounded by `max_call_depth` as in
+    /// CppNix.
+    deep_depth: u32,
 }
 
 impl Evaluator {
@@ -108,6 +111,7 @@ impl Evaluator {
             root_env: Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None }),
             caches: Default::default(),
             warnings: Vec::new(),
+            deep_depth: 0,
         };
         ev.globals = crate::builtins::globals(&mut ev);
         ev
@@ -165,6 +169,15 @@ impl Evaluator {
             &mut self.warnings,
         )?;
         Ok(Box::leak(Box::new(expr)))
+    }
+
+    /// Parses and checks source text without evaluating it, and renders the expression as
+    /// `nix-instantiate --parse` does.
+    pub fn parse_only(&mut self, origin: Origin, text: &str, base_dir: &str) -> EvalResult<String> {
+        self.compile(origin, text.into(), base_dir.to_string())?;
+        let file = self.sources.add(Origin::String, text.into());
+        let parse = rnix::Root::parse(text);
+        Ok(lower::show_root(&parse.tree(), file, &self.globals, &mut self.sources, &self.lower_options))
     }
 
     /// Evaluates an expression given as text (like `-E`), relative to `base_dir`.
@@ -230,6 +243,18 @@ impl Evaluator {
                 Err(e)
             }
         }
+    }
+
+    /// Runs one level of a deep traversal (such as JSON conversion), failing with CppNix's stack
+    /// overflow error past `max_call_depth` levels.
+    pub fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> EvalResult<T>) -> EvalResult<T> {
+        if self.deep_depth > self.options.max_call_depth || crate::stack::exhausted() {
+            return Err(stack_overflow());
+        }
+        self.deep_depth += 1;
+        let r = f(self);
+        self.deep_depth -= 1;
+        r
     }
 
     /// Forces a value and everything inside it (`deepSeq`, `--strict`).
@@ -772,7 +797,11 @@ impl Evaluator {
 
     /// `import path`: evaluates a file once per path (directories mean `default.nix`).
     pub fn import_path(&mut self, path: &str) -> EvalResult {
-        let resolved = self.io.resolve_import(path).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
+        let resolved = if crate::builtins::corepkgs::by_path(path).is_some() {
+            path.to_string()
+        } else {
+            self.io.resolve_import(path).map_err(|e| EvalError::new(ErrorKind::Io, e))?
+        };
         if let Some(v) = self.import_cache.get(&resolved) {
             return Ok(v.clone());
         }
@@ -785,6 +814,11 @@ impl Evaluator {
 
     /// Reads, parses and lowers a file.
     pub fn compile_file(&mut self, resolved: &str, scope: Option<&[Symbol]>) -> EvalResult<&'static Expr> {
+        if let Some(text) = crate::builtins::corepkgs::by_path(resolved) {
+            let name = resolved.rsplit('/').next().unwrap_or(resolved);
+            let name: &'static str = Box::leak(format!("nix/{name}").into_boxed_str());
+            return self.compile_with_scope(Origin::Builtin(name), text.into(), "/".into(), scope);
+        }
         let bytes = self.io.read_file(resolved).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,

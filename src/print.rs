@@ -77,18 +77,24 @@ pub fn attr_name_str(s: &str) -> String {
 pub fn print_value(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     let mut seen = FxHashSet::default();
-    print_inner(v, &mut out, &mut seen);
+    print_inner(v, &mut out, &mut seen, None);
     out
 }
 
+/// Lists are identified for «repeated» by the slot that holds them (CppNix compares `Value`
+/// pointers for lists and binding pointers for sets): a lazy slot's cell, else the list itself.
 fn print_thunk(t: &Thunk, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
+    let key = match t {
+        Thunk::Lazy(cell) => Some(Rc::as_ptr(cell) as usize),
+        Thunk::Ready(_) => None,
+    };
     match t.value_if_ready() {
-        Some(v) => print_inner(&v, out, seen),
+        Some(v) => print_inner(&v, out, seen, key),
         None => out.extend_from_slice(b"<CODE>"),
     }
 }
 
-fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
+fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>, key: Option<usize>) {
     if crate::stack::exhausted() {
         out.extend_from_slice("«too deep to print»".as_bytes());
         return;
@@ -115,7 +121,7 @@ fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
             out.push(b'}');
         }
         Value::List(l) => {
-            if !l.0.is_empty() && !seen.insert(Rc::as_ptr(l) as usize) {
+            if !l.0.is_empty() && !seen.insert(key.unwrap_or(Rc::as_ptr(l) as usize)) {
                 out.extend_from_slice("«repeated»".as_bytes());
                 return;
             }

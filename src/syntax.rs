@@ -25,11 +25,29 @@ pub fn parse_and_lower(
     warnings: &mut Vec<EvalError>,
 ) -> Result<Expr, EvalError> {
     check_nesting(text, file, map)?;
+    let normalised = normalise_line_ends(text);
+    let text: &str = &normalised;
     let parse = rnix::Root::parse(text);
     if let Some(err) = parse.errors().first() {
         return Err(syntax_error(err, text, file, map));
     }
     lower_root(&parse.tree(), file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// A lone carriage return ends a line (and a `#` comment) in CppNix's lexer; rnix only knows
+/// `\n`. Replacing lone CRs by LFs keeps every byte offset unchanged.
+pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for i in 0..out.len() {
+        if out[i] == b'\r' && out.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8(out).expect("replacing ASCII bytes keeps UTF-8 valid"))
 }
 
 /// How deeply brackets may nest. CppNix's parser gives up ("memory exhausted") a little

@@ -289,10 +289,11 @@ fn feature_disabled(feature: &str) -> EvalError {
 /// CppNix's `printValueAsJSON` with `strict` and `copyToStore`, into a JSON value (for
 /// structured attributes); string contexts are collected into `ctx`.
 pub fn to_json_value(ev: &mut Evaluator, v: &Value, ctx: &mut Vec<Box<str>>) -> EvalResult<serde_json::Value> {
+    ev.nested(|ev| to_json_value_inner(ev, v, ctx))
+}
+
+fn to_json_value_inner(ev: &mut Evaluator, v: &Value, ctx: &mut Vec<Box<str>>) -> EvalResult<serde_json::Value> {
     use serde_json::Value as J;
-    if crate::stack::exhausted() {
-        return Err(crate::eval::stack_overflow());
-    }
     Ok(match v {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),

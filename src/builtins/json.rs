@@ -27,9 +27,10 @@ pub fn to_json(ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<Strin
 }
 
 pub fn write_json(ev: &mut Evaluator, v: &Value, out: &mut String, ctx: &mut Vec<Box<str>>) -> EvalResult<()> {
-    if crate::stack::exhausted() {
-        return Err(crate::eval::stack_overflow());
-    }
+    ev.nested(|ev| write_json_inner(ev, v, out, ctx))
+}
+
+fn write_json_inner(ev: &mut Evaluator, v: &Value, out: &mut String, ctx: &mut Vec<Box<str>>) -> EvalResult<()> {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -113,9 +113,10 @@ fn path_exists(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let p = value_to_path(ev, &v).map_err(|e| arg_frame(e, 0, "pathExists"))?;
     let exists = match ev.io.file_type(&p) {
         Some(crate::eval::io::FileType::Directory) => true,
+        // A symlink exists even when it dangles (`lstat`); only a trailing slash asks for a
+        // directory behind it.
         Some(crate::eval::io::FileType::Symlink) => {
-            // Follow the link like `stat` would.
-            std::fs::metadata(&p).map(|m| !must_be_dir || m.is_dir()).unwrap_or(false)
+            !must_be_dir || std::fs::metadata(&p).map(|m| m.is_dir()).unwrap_or(false)
         }
         Some(_) => !must_be_dir,
         None => false,
@@ -185,10 +186,16 @@ fn find_file(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             return Ok(Value::Path(candidate.into()));
         }
     }
-    Err(EvalError::eval(format!(
-        "file '{}' was not found in the Nix search path (add it using $NIX_PATH or -I)",
-        name
-    )))
+    if let Some(rest) = name.strip_prefix("nix/") {
+        if crate::builtins::corepkgs::file(rest).is_some() {
+            return Ok(Value::Path(format!("{}{}", crate::builtins::corepkgs::PREFIX, rest).into()));
+        }
+    }
+    // A thrown error, as in CppNix: `tryEval <missing>` is false.
+    Err(EvalError::new(
+        ErrorKind::Throw,
+        format!("file '{}' was not found in the Nix search path (add it using $NIX_PATH or -I)", name),
+    ))
 }
 
 /// The store path `/nix/store/<hash>-<name>` of a source path, as if it were added to the

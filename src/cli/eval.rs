@@ -19,6 +19,8 @@ default.nix.
 Options:
   -E, --expr EXPR          Evaluate EXPR instead of a file
       --strict             Evaluate the result deeply before printing it
+      --parse              Only parse and check the code, and print the parsed expression
+  FILE may be '-' to read the expression from standard input.
       --json               Print the result as JSON
       --xml                Print the result as XML
       --raw                Print a string result without quotes
@@ -65,6 +67,7 @@ struct Args {
     max_call_depth: Option<u32>,
     features: Vec<String>,
     lints: [crate::eval::lower::Lint; 3],
+    parse_only: bool,
 }
 
 enum AutoArg {
@@ -84,6 +87,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
                 out.expr = Some(String::new());
             }
             "--strict" => out.strict = true,
+            "--parse" => out.parse_only = true,
             "--json" => out.json = true,
             "--xml" => out.xml = true,
             "--raw" => out.raw = true,
@@ -101,6 +105,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             }
             "-I" | "--include" => out.include.push(value(&a)?),
             "--show-trace" => out.show_trace = true,
+            "--no-show-trace" => out.show_trace = false,
             "--impure" => out.pure = false,
             "--pure-eval" => out.pure = true,
             "--system" => out.system = Some(value(&a)?),
@@ -225,8 +230,41 @@ fn cwd() -> String {
     std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into())
 }
 
+fn read_stdin() -> EvalResult<String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .map_err(|e| crate::error::EvalError::new(crate::error::ErrorKind::Io, format!("reading standard input: {e}")))?;
+    String::from_utf8(buf)
+        .map_err(|_| crate::error::EvalError::new(crate::error::ErrorKind::Parse, "standard input is not valid UTF-8"))
+}
+
 fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
+    if args.parse_only {
+        let (origin, text) = match (&args.expr, &args.file) {
+            (Some(e), _) => (crate::syntax::source::Origin::String, e.clone()),
+            (None, Some(f)) if f == "-" => (crate::syntax::source::Origin::String, read_stdin()?),
+            (None, Some(f)) => {
+                let path = if f.starts_with('/') { f.clone() } else { format!("{}/{}", cwd(), f) };
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| crate::error::EvalError::new(crate::error::ErrorKind::Io, format!("reading '{path}': {e}")))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    crate::error::EvalError::new(crate::error::ErrorKind::Parse, format!("file '{path}' is not valid UTF-8"))
+                })?;
+                (crate::syntax::source::Origin::File(path.into()), text)
+            }
+            (None, None) => return Err(crate::error::EvalError::eval("--parse needs a file, '-' or -E EXPR")),
+        };
+        let mut shown = ev.parse_only(origin, &text, &cwd())?.into_bytes();
+        shown.push(b'\n');
+        return Ok(shown);
+    }
     let root = match (&args.expr, &args.file) {
+        (None, Some(f)) if f == "-" => {
+            let text = read_stdin()?;
+            ev.eval_str(&text, &cwd())?
+        }
         (Some(e), _) => ev.eval_str(e, &cwd())?,
         (None, Some(f)) => {
             let path = if f.starts_with('/') { f.clone() } else { format!("{}/{}", cwd(), f) };

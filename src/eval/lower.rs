@@ -104,6 +104,18 @@ pub fn lower_root(
     }
 }
 
+/// Renders a parsed file the way `nix-instantiate --parse` shows an expression.
+pub fn show_root(root: &ast::Root, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
+    let mut warnings = Vec::new();
+    let mut lowerer =
+        Lowerer { scopes: Vec::new(), globals, map, file, base_dir: "/".into(), options, warnings: &mut warnings };
+    let mut out = String::new();
+    if let Some(e) = root.expr() {
+        show(&e, &mut out, &mut lowerer);
+    }
+    out
+}
+
 /// A static attribute while bindings are being collected and merged.
 enum PendingValue {
     Expr(ast::Expr),
@@ -590,6 +602,16 @@ impl<'a> Lowerer<'a> {
 
     fn string(&mut self, s: &ast::Str) -> LResult<Expr> {
         let parts = self.string_parts(s);
+        for p in parts.iter().flatten() {
+            if p.contains(&0) {
+                let shown = String::from_utf8_lossy(p).replace('\0', "␀");
+                return Err(self.error(
+                    ErrorKind::Parse,
+                    format!("input string '{shown}' cannot be represented as Nix string because it contains null bytes"),
+                    s.syntax(),
+                ));
+            }
+        }
         if parts.iter().all(|p| p.is_ok()) {
             let mut text = Vec::new();
             for p in parts.into_iter().flatten() {
