@@ -14,6 +14,7 @@ pub mod control;
 pub mod corepkgs;
 pub mod derivation;
 pub mod fetch;
+pub mod flakeref;
 pub mod json;
 pub mod lists;
 pub mod paths;
@@ -84,6 +85,7 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(derivation::BUILTINS)
         .chain(store::BUILTINS)
         .chain(fetch::BUILTINS)
+        .chain(flakeref::BUILTINS)
 }
 
 /// Builds the global scope: `builtins`, the aliases, and the constants.
@@ -94,7 +96,9 @@ pub fn globals(ev: &mut Evaluator) -> Globals {
     let fetch_tree = fetch::fetch_tree_enabled(features);
     let fetch_closure = features.iter().any(|f| f == "fetch-closure");
     for b in all_builtins() {
-        if (b.name == "fetchTree" && !fetch_tree) || (b.name == "fetchClosure" && !fetch_closure) {
+        let flake_builtin = matches!(b.name, "parseFlakeRef" | "flakeRefToString");
+        let flakes = features.iter().any(|f| f == "flakes");
+        if (b.name == "fetchTree" && !fetch_tree) || (b.name == "fetchClosure" && !fetch_closure) || (flake_builtin && !flakes) {
             continue;
         }
         let v = Value::PrimOp(b);

@@ -56,7 +56,8 @@ impl Default for EvalOptions {
             nix_path: Vec::new(),
             impure: false,
             system: host_system(),
-            experimental_features: Vec::new(),
+            // nixeval is a flakes tool: the flake builtins are on unless turned off.
+            experimental_features: vec!["flakes".to_string()],
             home: std::env::var("HOME").ok(),
             lints: [lower::Lint::Ignore; 3],
         }

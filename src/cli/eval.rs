@@ -185,7 +185,7 @@ pub fn run(args: Vec<String>) -> Exit {
     if let Some(d) = args.max_call_depth {
         options.max_call_depth = d;
     }
-    options.experimental_features = args.features.clone();
+    options.experimental_features.extend(args.features.iter().cloned());
     options.lints = args.lints;
     // `-I` entries come first, then NIX_PATH.
     for i in &args.include {
