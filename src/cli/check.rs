@@ -175,7 +175,15 @@ pub fn run(args: Vec<String>) -> Exit {
             };
             filter(&mut report, &flags);
             let stdout = render(&report, flags.format, color && flags.format == Format::Human);
-            (Outcome { code: status(&report, &flags), stdout, stderr: String::new() }, flake)
+            // Lock differences are findings here; the loader's other warnings still go to
+            // standard error.
+            let mut stderr = String::new();
+            for w in flake.iter().flat_map(|f| f.warnings()) {
+                if !w.ends_with("(resolved in memory; flake.lock is left as it is)") {
+                    stderr.push_str(&format!("warning: {}\n", w));
+                }
+            }
+            (Outcome { code: status(&report, &flags), stdout, stderr }, None)
         }
     });
     let could_not_run = out.code == 2;

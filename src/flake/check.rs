@@ -90,7 +90,7 @@ pub const RULES: &[Rule] = &[
     rule("W103", W, "lock-entry-stale", "An input's lock entry was made for a different reference."),
     rule("W104", W, "unused-input", "An input is declared but the outputs never use it."),
     rule("W105", W, "nixpkgs-revisions", "The lock holds several nixpkgs revisions; an input does not follow the flake's nixpkgs."),
-    rule("W106", W, "unlocked-reference", "A lock entry does not pin its source (no revision or hash)."),
+    rule("E106", E, "unlocked-reference", "A lock entry does not pin its source (no revision or hash)."),
     rule("W107", W, "mutable-path-input", "An input is an absolute local path outside the repository."),
 ];
 
@@ -841,6 +841,9 @@ pub fn check_outputs(ev: &mut Evaluator, flake: &LoadedFlake, opts: &CheckOption
 pub fn load_error_findings(ev: &mut Evaluator, e: &EvalError) -> Option<Vec<Finding>> {
     if e.message().contains("follows a non-existent input") {
         return inputs::follows_error(ev, e.message()).map(|f| vec![f]);
+    }
+    if let Some(f) = inputs::unlocked_error(ev, e.message()) {
+        return Some(vec![f]);
     }
     let (name, _, _) = ev.sources.describe(e.pos())?;
     let dir = name.rsplit_once('/').map_or("", |(d, _)| d);

@@ -126,6 +126,32 @@ pub fn follows_error(ev: &mut Evaluator, message: &str) -> Option<Finding> {
     Some(f)
 }
 
+/// Reports a lock entry that pins nothing, when loading the flake failed because of it
+/// (`Lock file contains unlocked input ...`): the entry is looked up in the `flake.lock` next
+/// to the first `flake.nix` the evaluator read.
+pub fn unlocked_error(ev: &mut Evaluator, message: &str) -> Option<Finding> {
+    let (_, rest) = message.split_once("contains unlocked input '")?;
+    let (attrs, _) = rest.rsplit_once("'.")?;
+    let wanted: serde_json::Value = serde_json::from_str(attrs).ok()?;
+    let file = ev.sources.files().map(|(_, f)| f.name()).find(|n| n.ends_with("/flake.nix"))?;
+    let dir = file.strip_suffix("/flake.nix").unwrap_or(&file).to_string();
+    let text = String::from_utf8(ev.io.read_file(&format!("{}/flake.lock", dir)).ok()?).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let (key, _) = json.get("nodes")?.as_object()?.iter().find(|(_, n)| n.get("locked") == Some(&wanted))?;
+    let decls = declared(ev, &file);
+    let loc = Locator { prefix: format!("{}/", dir) };
+    let path = vec![key.clone()];
+    let span = text_span("flake.lock", &text, &format!("\"{}\": {{", key))
+        .or_else(|| decls.iter().find(|d| d.path == path).and_then(|d| loc.span(ev, d.pos)));
+    let msg = format!(
+        "the lock entry '{}' does not pin its source ({} has no revision or hash), so nix refuses the lock file",
+        key, attrs
+    );
+    let mut f = finding("E106", &path, msg, span);
+    f.fix = Some(Fix { description: "run `nix flake lock` (or `nix flake update`) to lock it, and commit flake.lock".into(), edit: None });
+    Some(f)
+}
+
 fn is_nixpkgs(r: &FlakeRef) -> bool {
     let i = &r.input;
     let get = |k: &str| i.get_str(k).ok().flatten().unwrap_or("");
@@ -316,7 +342,7 @@ fn check_lock_nodes(
                 path.join("/"),
                 node.locked
             );
-            let mut f = finding("W106", path, msg, key_span(id.0).or_else(|| decl_span(&path[..1])));
+            let mut f = finding("E106", path, msg, key_span(id.0).or_else(|| decl_span(&path[..1])));
             f.fix = Some(Fix { description: "give the input a locked reference (a revision) and run `nix flake lock`".into(), edit: None });
             out.push(f);
         }
