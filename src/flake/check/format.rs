@@ -324,7 +324,6 @@ fn sarif(report: &Report) -> String {
             "tool": { "driver": {
                 "name": "nixeval",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/nixeval/nixeval",
                 "rules": rules,
             } },
             "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The root of the flake's source tree" } } },
