@@ -3,6 +3,7 @@
 //! failed, 2 usage or internal error). Colour is used only on a terminal and never when
 //! `NO_COLOR` is set.
 
+pub mod check;
 pub mod eval;
 pub mod flake_args;
 pub mod metadata;
@@ -22,6 +23,7 @@ Commands:
             or a flake output: `nixeval eval FLAKEREF#ATTRPATH`
   outputs   List what a flake provides (like `nix flake show`)
   metadata  Show a flake's locked reference and where each input comes from
+  check     Lint a flake for CI (like `nix flake check --no-build`, offline)
   resolve   Which output `nix build`, `nix run` or `nix develop` would use
   help      Show this message, or the help of a command (`nixeval help eval`)
 
@@ -35,6 +37,7 @@ Examples:
   nixeval outputs fixtures/flakes/python-app
   nixeval metadata fixtures/flakes/python-app
   nixeval resolve develop fixtures/flakes/python-app
+  nixeval check --format github fixtures/flakes/python-app
 ";
 
 /// Exit statuses.
@@ -85,6 +88,7 @@ fn run(args: Vec<String>) -> Exit {
         "outputs" => outputs::run(rest),
         "metadata" => metadata::run(rest),
         "resolve" => resolve::run(rest),
+        "check" => check::run(rest),
         "-h" | "--help" => {
             print!("{USAGE}");
             Exit::Ok
@@ -101,6 +105,10 @@ fn run(args: Vec<String>) -> Exit {
             }
             Some("metadata") => {
                 print!("{}", metadata::HELP);
+                Exit::Ok
+            }
+            Some("check") => {
+                print!("{}", check::HELP);
                 Exit::Ok
             }
             Some("resolve") => {

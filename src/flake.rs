@@ -8,6 +8,7 @@
 //! writes `flake.lock`.
 
 pub mod call;
+pub mod check;
 pub mod flakeref;
 pub mod lock;
 pub mod show;

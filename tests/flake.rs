@@ -12,84 +12,17 @@
 //! the known differences of CppNix 2.8 are listed in `tests/flake/nix-2.8-differences.md` and
 //! normalised here. Without `nix` those comparisons are skipped with a note.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
-use std::sync::OnceLock;
-
-const MTIME: u64 = 1_700_000_000;
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
-}
-
-fn set_mtimes(p: &Path) {
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(MTIME);
-    if p.is_dir() {
-        for e in std::fs::read_dir(p).unwrap() {
-            set_mtimes(&e.unwrap().path());
-        }
-    }
-    if let Ok(f) = std::fs::File::open(p) {
-        let _ = f.set_modified(t);
-    }
-}
-
-/// The fixtures, copied once per test run.
-fn fixtures() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("nixeval-flake-tests-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_tree(&manifest().join("fixtures/flakes"), &dir);
-        set_mtimes(&dir);
-        dir
-    })
-}
-
-fn run(cwd: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nixeval"))
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("NIX_PATH")
-        .args(args)
-        .output()
-        .expect("running nixeval");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
-fn normalise(s: &str) -> String {
-    s.replace(&fixtures().to_string_lossy().to_string(), "/TMP")
-}
+use support::{copy_tree, fixtures, nix_available, normalise, run};
 
 /// Runs a case and compares it with its snapshot.
 fn case(name: &str, dir: &str, args: &[&str]) {
     let cwd = fixtures().join(dir);
     let (out, err, code) = run(&cwd, args);
     let text = normalise(&format!("$ nixeval {}\n{}--- stderr\n{}--- exit {}\n", args.join(" "), out, err, code));
-    let path = manifest().join("tests/flake").join(format!("{name}.out"));
-    if std::env::var_os("NIXEVAL_ACCEPT").is_some() {
-        std::fs::write(&path, &text).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
-    assert_eq!(text, expected, "case {name} differs from {}", path.display());
+    support::snapshot("flake", name, &text);
 }
 
 #[test]
@@ -185,23 +118,13 @@ fn git_untracked_files_are_reported() {
 // Comparison with CppNix
 // ---------------------------------------------------------------------------------------------
 
-fn nix_available() -> bool {
-    Command::new("nix").arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
-}
-
 fn nix(args: &[&str]) -> Option<String> {
-    let store = format!("local?root={}", fixtures().join(".nix-store").display());
-    let out = Command::new("nix")
-        .args(["--extra-experimental-features", "nix-command flakes", "--store", &store, "--offline"])
-        .args(args)
-        .env("NIX_CONFIG", "flake-registry = \nwarn-dirty = false")
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!("note: nix failed: {}", String::from_utf8_lossy(&out.stderr));
+    let (ok, out, err) = support::nix_output(args)?;
+    if !ok {
+        eprintln!("note: nix failed: {}", err);
         return None;
     }
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    Some(out)
 }
 
 fn strip_ansi(s: &str) -> String {

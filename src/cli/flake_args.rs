@@ -107,6 +107,27 @@ pub fn run_with_flake(
     args: FlakeArgs,
     f: impl FnOnce(&mut Session<'_>) -> Outcome + Send + 'static,
 ) -> Outcome {
+    run_with_load_result(args, move |ev, args, color, loaded| match loaded {
+        Ok(flake) => {
+            let mut session = Session { ev, flake, args, color };
+            let out = f(&mut session);
+            (out, Some(session.flake))
+        }
+        Err(e) => {
+            let text = render(&e, &ev.sources, &RenderOptions { show_trace: args.show_trace, color });
+            (Outcome { code: 1, stdout: String::new(), stderr: text }, None)
+        }
+    })
+}
+
+/// Like [`run_with_flake`], but `f` also sees a failure to load the flake (with the evaluator
+/// that tried). `f` hands the loaded flake back so its warnings can be printed.
+pub fn run_with_load_result(
+    args: FlakeArgs,
+    f: impl FnOnce(&mut Evaluator, &FlakeArgs, bool, Result<LoadedFlake, EvalError>) -> (Outcome, Option<LoadedFlake>)
+        + Send
+        + 'static,
+) -> Outcome {
     const STACK: usize = 1 << 30;
     let color = super::stderr_color();
     crate::eval::with_big_stack(STACK, move || {
@@ -124,26 +145,22 @@ pub fn run_with_flake(
         fopts.overrides = args.overrides.clone();
         let reference = args.flake_ref.clone().unwrap_or_else(|| ".".to_string());
         let loaded = load_flake(&mut ev, &mounts, &reference, &fopts);
-        let flake = match loaded {
-            Ok(l) => l,
-            Err(e) => {
-                let text = render(&e, &ev.sources, &RenderOptions { show_trace: args.show_trace, color });
-                return Outcome { code: 1, stdout: String::new(), stderr: text };
-            }
-        };
         let mut pre = String::new();
-        for n in &flake.notes {
-            if n.starts_with("Git tree") {
-                pre.push_str(&warn_line(color, n));
-            } else {
-                pre.push_str(n);
-                pre.push('\n');
+        if let Ok(flake) = &loaded {
+            for n in &flake.notes {
+                if n.starts_with("Git tree") {
+                    pre.push_str(&warn_line(color, n));
+                } else {
+                    pre.push_str(n);
+                    pre.push('\n');
+                }
             }
         }
-        let mut session = Session { ev: &mut ev, flake, args: &args, color };
-        let mut out = f(&mut session);
-        for w in session.flake.warnings() {
-            pre.push_str(&warn_line(color, &w));
+        let (mut out, flake) = f(&mut ev, &args, color, loaded);
+        if let Some(flake) = flake {
+            for w in flake.warnings() {
+                pre.push_str(&warn_line(color, &w));
+            }
         }
         out.stderr = pre + &out.stderr;
         out

@@ -529,6 +529,13 @@ fn read_flake_file(ev: &mut Evaluator, file: &str, shown: &str) -> EvalResult<Fl
     Ok(FlakeFile { description, inputs, outputs })
 }
 
+/// The inputs the `flake.nix` at `file` declares, as the lock computation sees them (formal
+/// arguments of `outputs` that are not declared become registry inputs, as in CppNix).
+/// `shown` is the flake reference used in messages.
+pub fn declared_inputs(ev: &mut Evaluator, file: &str, shown: &str) -> EvalResult<BTreeMap<String, InputDecl>> {
+    read_flake_file(ev, file, shown).map(|f| f.inputs)
+}
+
 trait TypeNameLong {
     fn type_name_long(&self) -> &'static str;
 }

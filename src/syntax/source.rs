@@ -116,6 +116,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Every registered source, in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
     pub fn pos(&mut self, file: FileId, start: u32, end: u32) -> Pos {
         self.positions.push(Location { file, start, end });
         Pos(self.positions.len() as u32 - 1)
