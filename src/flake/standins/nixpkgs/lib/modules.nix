@@ -109,7 +109,11 @@ rec {
       addMeta = config: if m ? meta then mkMerge [ config { meta = m.meta; } ] else config;
       addFreeform = config: if m ? freeformType then mkMerge [ config { _module.freeformType = m.freeformType; } ] else config;
     in
-    if m ? config || m ? options then {
+    if m ? config || m ? options then
+      let extra = builtins.filter (n: !(elem n [ "_class" "_file" "key" "disabledModules" "imports" "options" "config" "meta" "freeformType" ])) (attrNames m); in
+      if extra != [ ] then
+        throw "Module `${key}' has an unsupported attribute `${head extra}'. This is caused by introducing a top-level `config' or `options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${builtins.concatStringsSep " " extra}) into the explicit `config' attribute."
+      else {
       _file = m._file or file;
       key = toString m.key or key;
       disabledModules = m.disabledModules or [ ];

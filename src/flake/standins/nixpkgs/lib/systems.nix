@@ -11,9 +11,18 @@ let
     riscv64 = { bits = 64; family = "riscv"; };
     powerpc64le = { bits = 64; family = "power"; };
   };
+  # Splits at the first "-" (without regular expressions, so it needs only basic builtins).
+  splitDash = s:
+    let
+      n = builtins.stringLength s;
+      go = i: if i >= n then null else if builtins.substring i 1 s == "-" then i else go (i + 1);
+      i = go 0;
+    in
+    if i == null then { first = s; rest = null; }
+    else { first = builtins.substring 0 i s; rest = builtins.substring (i + 1) n s; };
   split = system:
-    let m = builtins.match "([^-]+)-(.+)" system; in
-    if m == null then { cpu = system; kernel = "none"; } else { cpu = builtins.elemAt m 0; kernel = builtins.elemAt m 1; };
+    let p = splitDash system; in
+    if p.rest == null then { cpu = system; kernel = "none"; } else { cpu = p.first; kernel = p.rest; };
 in
 rec {
   flakeExposed = [
@@ -46,7 +55,7 @@ rec {
       system = args.system or args.config or (throw "lib.systems.elaborate: no system given");
       parts = split system;
       cpu = cpus.${parts.cpu} or { bits = 64; family = parts.cpu; };
-      kernel = builtins.head (lib.strings.splitString "-" parts.kernel);
+      kernel = (splitDash parts.kernel).first;
     in
     args // rec {
       inherit system;

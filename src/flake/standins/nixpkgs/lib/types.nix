@@ -166,12 +166,12 @@ rec {
       description = if description != null then description else "submodule";
       check = x: isAttrs x || isFunction x || builtins.isPath x || isString x;
       merge = loc: defs:
-        (lib.modules.evalModules {
+        removeAttrs ((lib.modules.evalModules {
           inherit specialArgs class;
           prefix = loc;
           modules = [ { _module.args.name = lib.lists.last loc; } ] ++ modules
             ++ map (def: { _file = def.file; imports = [ def.value ]; }) defs;
-        }).config;
+        }).config) [ "_module" ];
       emptyValue = { value = { }; };
       getSubOptions = prefix: (lib.modules.evalModules { inherit modules specialArgs prefix; }).options;
       getSubModules = modules;
