@@ -4,7 +4,8 @@
 //! flake references, reading `flake.lock` and resolving `follows`, and describing local source
 //! trees as CppNix's fetchers lock them. [`call`] evaluates a flake as CppNix's call-flake does
 //! (lazy `self`, inputs resolved on first use) through the public evaluator API, and [`show`]
-//! walks its outputs the way `nix flake show` does. Nothing here fetches from the network or
+//! walks its outputs the way `nix flake show` does. [`standins`] holds the built-in
+//! replacements for inputs that cannot be fetched offline (nixpkgs, flake-utils, systems). Nothing here fetches from the network or
 //! writes `flake.lock`.
 
 pub mod call;
@@ -13,3 +14,4 @@ pub mod flakeref;
 pub mod lock;
 pub mod show;
 pub mod source;
+pub mod standins;

@@ -80,6 +80,33 @@ fn resolve_and_eval() {
 }
 
 #[test]
+fn seed_flakes_with_stand_ins_only() {
+    for (name, dir) in [
+        ("seed-repo-mkshell", "seed/repo-mkshell"),
+        ("seed-repo-flake-utils", "seed/repo-flake-utils"),
+        ("seed-repo-formatter", "seed/repo-formatter"),
+    ] {
+        case(&format!("standins-outputs-{name}"), ".", &["outputs", dir]);
+    }
+    case("standins-metadata-repo-formatter", ".", &["metadata", "seed/repo-formatter"]);
+    case("standins-no-stand-ins", ".", &["outputs", "seed/repo-mkshell", "--no-stand-ins"]);
+    case("standins-eval-lib-version", ".", &["eval", "seed/repo-mkshell#devShells.x86_64-linux.default.name"]);
+}
+
+#[test]
+fn stand_in_derivations_are_real_and_marked() {
+    let (out, err, code) = run(
+        fixtures(),
+        &["eval", "seed/repo-formatter#formatter.x86_64-linux.drvPath", "--system", "x86_64-linux"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("\"/nix/store/") && out.trim_end().ends_with("-alejandra.drv\""), "{out}");
+    let (out, err, code) = run(fixtures(), &["eval", "seed/repo-formatter#formatter.x86_64-linux.__nixevalStandIn"]);
+    assert_eq!((out.as_str(), code), ("true\n", 0), "{err}");
+    assert_eq!(err.matches("using nixeval's stand-in for input 'nixpkgs'").count(), 1, "{err}");
+}
+
+#[test]
 fn laziness_unused_inputs_are_not_touched() {
     // `lib` does not use `nixpkgs` or `unused`, neither of which can be fetched.
     let (out, err, code) = run(fixtures(), &["eval", "errors/missing-input#lib.answer"]);

@@ -18,6 +18,9 @@ pub struct FlakeArgs {
     pub json: bool,
     pub all_systems: bool,
     pub legacy: bool,
+    /// `--no-stand-ins`: inputs that cannot be fetched are errors even when nixeval has a
+    /// built-in stand-in for them.
+    pub no_stand_ins: bool,
     /// Other positional arguments (after the first), for subcommands that take more.
     pub rest: Vec<String>,
 }
@@ -38,6 +41,7 @@ pub fn parse(args: Vec<String>, extra: &[&str]) -> Result<FlakeArgs, String> {
             }
             "--system" => out.system = Some(value(&a)?),
             "--show-trace" => out.show_trace = true,
+            "--no-stand-ins" => out.no_stand_ins = true,
             f if extra.contains(&f) => match f {
                 "--json" => out.json = true,
                 "--all-systems" => out.all_systems = true,
@@ -143,6 +147,7 @@ pub fn run_with_load_result(
         let base_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let mut fopts = FlakeOptions::new(base_dir);
         fopts.overrides = args.overrides.clone();
+        fopts.stand_ins = std::rc::Rc::new(crate::flake::standins::BuiltinStandIns { enabled: !args.no_stand_ins });
         let reference = args.flake_ref.clone().unwrap_or_else(|| ".".to_string());
         let loaded = load_flake(&mut ev, &mounts, &reference, &fopts);
         let mut pre = String::new();
@@ -158,6 +163,10 @@ pub fn run_with_load_result(
         }
         let (mut out, flake) = f(&mut ev, &args, color, loaded);
         if let Some(flake) = flake {
+            for n in flake.stand_in_notes() {
+                pre.push_str(&n);
+                pre.push('\n');
+            }
             for w in flake.warnings() {
                 pre.push_str(&warn_line(color, &w));
             }

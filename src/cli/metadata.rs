@@ -24,6 +24,8 @@ Options:
       --override-input NAME FLAKEREF
                                Use FLAKEREF for input NAME
       --system SYSTEM          Accepted for symmetry with the other commands
+      --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
+                               built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 

@@ -28,6 +28,8 @@ Options:
       --system SYSTEM          The current system (default: this machine's)
       --override-input NAME FLAKEREF
                                Use FLAKEREF for input NAME
+      --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
+                               built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 
@@ -50,6 +52,8 @@ Options:
       --system SYSTEM          The current system (default: this machine's)
       --override-input NAME FLAKEREF
                                Use FLAKEREF for input NAME
+      --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
+                               built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
       --show-trace             Show the whole trace of errors
 
 Examples:

@@ -26,6 +26,7 @@ use super::flakeref::{
 use super::lock::{
     build_lock, ChildFlake, Edge, FlakeLocation, InputDecl, InputSource, LockError, LockFile, NodeId,
 };
+use super::standins::EmbeddedTree;
 use super::source::{
     describe_local_source, locked_store_path, tree_attrs, GitWorkdir, LocalSource, SourceKind,
     StoreNarHasher,
@@ -50,6 +51,8 @@ struct Mount {
     store_path: String,
     root: PathBuf,
     git: Option<Rc<GitWorkdir>>,
+    /// A stand-in compiled into nixeval: read from memory instead of `root`.
+    embedded: Option<&'static EmbeddedTree>,
 }
 
 /// The table of store paths that stand for local directories; shared between [`FlakeIo`] and
@@ -63,7 +66,15 @@ impl Mounts {
     pub fn add(&self, store_path: &str, root: &Path, git: Option<Rc<GitWorkdir>>) {
         let mut m = self.0.borrow_mut();
         if !m.iter().any(|x| x.store_path == store_path) {
-            m.push(Mount { store_path: store_path.to_string(), root: root.to_path_buf(), git });
+            m.push(Mount { store_path: store_path.to_string(), root: root.to_path_buf(), git, embedded: None });
+        }
+    }
+
+    /// Makes `store_path` (and everything below it) read from the embedded `tree`.
+    pub fn add_embedded(&self, store_path: &str, tree: &'static EmbeddedTree) {
+        let mut m = self.0.borrow_mut();
+        if !m.iter().any(|x| x.store_path == store_path) {
+            m.push(Mount { store_path: store_path.to_string(), root: PathBuf::new(), git: None, embedded: Some(tree) });
         }
     }
 }
@@ -72,6 +83,8 @@ enum Mapped {
     Real(String),
     /// Inside a Git source but not tracked (or absent): the error to report on reading it.
     Hidden(String),
+    /// Inside an embedded stand-in: the tree and the path relative to its top.
+    Embedded(&'static EmbeddedTree, String),
 }
 
 /// An [`EvalIo`] over the host file system in which the store paths of located flake sources
@@ -96,6 +109,9 @@ impl FlakeIo {
                 None if rest.is_empty() => "",
                 None => continue,
             };
+            if let Some(t) = m.embedded {
+                return Mapped::Embedded(t, rel.to_string());
+            }
             if let Some(g) = &m.git {
                 if !g.is_allowed(rel) {
                     return Mapped::Hidden(g.access_error(rel).message().to_string());
@@ -125,10 +141,19 @@ fn restore(err: String, real: &str, shown: &str) -> String {
     }
 }
 
+fn missing(path: &str) -> String {
+    format!("path '{}' does not exist", path)
+}
+
 impl EvalIo for FlakeIo {
     fn resolve_import(&self, path: &str) -> Result<String, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
+            Mapped::Embedded(t, rel) => match t.file_type(&rel) {
+                Some(FileType::Directory) => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
+                Some(_) => Ok(path.to_string()),
+                None => Err(missing(path)),
+            },
             Mapped::Real(real) => match std::fs::metadata(&real) {
                 Ok(m) if m.is_dir() => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
                 Ok(_) => Ok(path.to_string()),
@@ -139,18 +164,25 @@ impl EvalIo for FlakeIo {
     fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
+            Mapped::Embedded(t, rel) => match t.file(&rel) {
+                Some(c) => Ok(c.as_bytes().to_vec()),
+                None if t.file_type(&rel).is_some() => Err(format!("cannot read '{}': it is a directory", path)),
+                None => Err(missing(path)),
+            },
             Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| restore(e, &real, path)),
         }
     }
     fn file_type(&self, path: &str) -> Option<FileType> {
         match self.map(path) {
             Mapped::Hidden(_) => None,
+            Mapped::Embedded(t, rel) => t.file_type(&rel),
             Mapped::Real(real) => RealIo.file_type(&real),
         }
     }
     fn read_dir(&self, path: &str) -> Result<Vec<(String, FileType)>, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
+            Mapped::Embedded(t, rel) => t.read_dir(&rel).ok_or_else(|| missing(path)),
             Mapped::Real(real) => {
                 let mut entries = RealIo.read_dir(&real).map_err(|e| restore(e, &real, path))?;
                 if self.mount_of(path).is_some() {
@@ -164,18 +196,20 @@ impl EvalIo for FlakeIo {
     fn read_link(&self, path: &str) -> Result<String, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
+            Mapped::Embedded(..) => Err(format!("'{}' is not a symlink", path)),
             Mapped::Real(real) => RealIo.read_link(&real).map_err(|e| restore(e, &real, path)),
         }
     }
     fn is_executable(&self, path: &str) -> bool {
         match self.map(path) {
-            Mapped::Hidden(_) => false,
+            Mapped::Hidden(_) | Mapped::Embedded(..) => false,
             Mapped::Real(real) => RealIo.is_executable(&real),
         }
     }
     fn nar_sha256(&self, path: &str) -> Result<[u8; 32], String> {
         let real = match self.map(path) {
             Mapped::Hidden(e) => return Err(e),
+            Mapped::Embedded(t, rel) => return t.nar_sha256(&rel).ok_or_else(|| missing(path)),
             Mapped::Real(real) => real,
         };
         let Some(git) = self.mount_of(path) else {
@@ -197,14 +231,23 @@ impl EvalIo for FlakeIo {
 // Options, stand-ins, where inputs come from
 // ---------------------------------------------------------------------------------------------
 
-/// A replacement for an input that cannot be fetched offline: a directory holding a flake that
-/// provides what the real input would (for instance a small nixpkgs).
+/// A replacement for an input that cannot be fetched offline: a flake that provides what the
+/// real input would (for instance nixeval's built-in nixpkgs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StandIn {
-    /// The directory of the stand-in flake (its `flake.nix` is at the top).
-    pub dir: PathBuf,
+    /// Where the stand-in flake is (its `flake.nix` is at the top).
+    pub source: StandInSource,
     /// What to call it in `nixeval metadata` (`built-in nixpkgs`).
     pub label: String,
+}
+
+/// The file tree of a stand-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StandInSource {
+    /// A directory on disk.
+    Dir(PathBuf),
+    /// A tree compiled into nixeval ([`super::standins`]).
+    Embedded(&'static EmbeddedTree),
 }
 
 /// The registry of stand-ins, asked for an input that has no other source. `path` is the
@@ -213,6 +256,11 @@ pub struct StandIn {
 /// undeclared input) and `locked` the lock file's entry, if any.
 pub trait StandIns {
     fn lookup(&self, path: &[String], original: &FlakeRef, locked: Option<&FlakeRef>) -> Option<StandIn>;
+    /// A sentence added to the error of an input that has no source, when the registry has
+    /// something to say about it (a stand-in exists but is switched off).
+    fn unavailable_note(&self, _path: &[String], _original: &FlakeRef, _locked: Option<&FlakeRef>) -> Option<String> {
+        None
+    }
 }
 
 /// No stand-ins at all.
@@ -311,6 +359,8 @@ struct Ctx {
     stand_ins: Rc<dyn StandIns>,
     mounts: Mounts,
     warnings: RefCell<Vec<String>>,
+    /// One line per input that a stand-in replaces, in the order they were first used.
+    stand_in_notes: RefCell<Vec<(Vec<String>, String)>>,
     description: Option<String>,
 }
 
@@ -350,6 +400,12 @@ impl LoadedFlake {
     /// Warnings gathered so far (stale local inputs, lock file notes).
     pub fn warnings(&self) -> Vec<String> {
         self.ctx.warnings.borrow().clone()
+    }
+
+    /// `using nixeval's stand-in for input 'nixpkgs' (github:NixOS/nixpkgs/...)`, once per
+    /// input that a stand-in replaced so far.
+    pub fn stand_in_notes(&self) -> Vec<String> {
+        self.ctx.stand_in_notes.borrow().iter().map(|(_, n)| n.clone()).collect()
     }
 
     /// The tree of inputs, locating each (without evaluating any flake) when `locate` is set.
@@ -822,6 +878,7 @@ pub fn load_flake(
         stand_ins: opts.stand_ins.clone(),
         mounts: mounts.clone(),
         warnings: RefCell::new(warnings),
+        stand_in_notes: RefCell::new(Vec::new()),
         description: ff.description.clone(),
     });
     let value = node_result(&ctx, 0);
@@ -906,31 +963,60 @@ fn locate_remote(ctx: &Ctx, path: &[String], original: &FlakeRef, locked: Option
         }
     }
     if let Some(s) = ctx.stand_ins.lookup(path, original, locked) {
-        let dir = canon_path(&s.dir, false).unwrap_or(s.dir.clone());
-        // The stand-in appears at the store path the real input would have.
-        let sp = match locked.map(|l| locked_store_path(&l.input)) {
-            Some(Ok(sp)) => sp,
-            _ => {
-                let h = crate::store::nar::nar_sha256(&dir, None).map_err(|e| e.message)?.0;
-                super::source::source_store_path("source", &h).map_err(|e| e.message().to_string())?
+        // The stand-in appears at the store path the real input would have, or else at the
+        // store path of its own tree.
+        let real_sp = match locked.map(|l| locked_store_path(&l.input)) {
+            Some(Ok(sp)) => Some(sp),
+            _ => None,
+        };
+        let (sp, dir) = match &s.source {
+            StandInSource::Dir(d) => {
+                let dir = canon_path(d, false).unwrap_or(d.clone());
+                let sp = match real_sp {
+                    Some(sp) => sp,
+                    None => {
+                        let h = crate::store::nar::nar_sha256(&dir, None).map_err(|e| e.message)?.0;
+                        super::source::source_store_path("source", &h).map_err(|e| e.message().to_string())?
+                    }
+                };
+                ctx.mounts.add(&sp, &dir, None);
+                (sp, dir)
+            }
+            StandInSource::Embedded(t) => {
+                let sp = real_sp.unwrap_or_else(|| t.store_path());
+                ctx.mounts.add_embedded(&sp, t);
+                (sp.clone(), PathBuf::from(format!("<nixeval stand-in {}>", t.name)))
             }
         };
-        ctx.mounts.add(&sp, &dir, None);
+        {
+            let mut notes = ctx.stand_in_notes.borrow_mut();
+            if !notes.iter().any(|(p, _)| p == path) {
+                notes.push((
+                    path.to_vec(),
+                    format!("using nixeval's stand-in for input '{}' ({})", path.join("/"), original),
+                ));
+            }
+        }
         let locked = locked.cloned().unwrap_or_else(|| original.clone());
         return Ok(Located {
             source_info: tree_attrs(&locked.input, &sp),
-            dir,
+            dir: dir.clone(),
             out_path: sp.clone(),
             store_path: sp,
             locked,
-            origin: Origin::StandIn(s.label.clone(), s.dir.clone()),
+            origin: Origin::StandIn(s.label.clone(), dir),
         });
     }
     let what = match locked {
         Some(l) => l.to_string(),
         None => original.to_string(),
     };
-    Err(format!("cannot fetch input '{}' ({}): {}", path.join("/"), what, how_to_provide(path)))
+    let mut msg = format!("cannot fetch input '{}' ({}): {}", path.join("/"), what, how_to_provide(path));
+    if let Some(n) = ctx.stand_ins.unavailable_note(path, original, locked) {
+        msg.push_str("; ");
+        msg.push_str(&n);
+    }
+    Err(msg)
 }
 
 fn locate_pending(ctx: &Ctx, path: &[String], r: &FlakeRef) -> Result<Located, String> {

@@ -1,0 +1,103 @@
+# Lists: folds, indexed maps, searching, sorting, set operations.
+{ lib }:
+let
+  inherit (builtins) head tail length elemAt filter concatMap genList foldl' isList;
+in
+rec {
+  singleton = x: [ x ];
+  forEach = xs: f: map f xs;
+  foldr = op: nul: list:
+    let
+      len = length list;
+      fold' = n: if n == len then nul else op (elemAt list n) (fold' (n + 1));
+    in fold' 0;
+  fold = foldr;
+  foldl = op: nul: list:
+    let foldl'' = n: if n == -1 then nul else op (foldl'' (n - 1)) (elemAt list n);
+    in foldl'' (length list - 1);
+  foldl' = op: acc: builtins.seq acc (builtins.foldl' op acc);
+  imap0 = f: list: genList (n: f n (elemAt list n)) (length list);
+  imap1 = f: list: genList (n: f (n + 1) (elemAt list n)) (length list);
+  ifilter0 = ipred: input:
+    map (idx: elemAt input idx) (filter (idx: ipred idx (elemAt input idx)) (genList (x: x) (length input)));
+  concatMap = builtins.concatMap;
+  flatten = x: if isList x then concatMap (y: flatten y) x else [ x ];
+  remove = e: filter (x: x != e);
+  findSingle = pred: default: multiple: list:
+    let found = filter pred list; len = length found; in
+    if len == 0 then default else if len != 1 then multiple else head found;
+  findFirstIndex = pred: default: list:
+    let
+      len = length list;
+      go = i: if i == len then default else if pred (elemAt list i) then i else go (i + 1);
+    in go 0;
+  findFirst = pred: default: list:
+    let index = findFirstIndex pred null list; in
+    if index == null then default else elemAt list index;
+  any = builtins.any;
+  all = builtins.all;
+  count = pred: foldl' (c: x: if pred x then c + 1 else c) 0;
+  optional = cond: elem: if cond then [ elem ] else [ ];
+  optionals = cond: elems: if cond then elems else [ ];
+  toList = x: if isList x then x else [ x ];
+  range = first: last: if first > last then [ ] else genList (n: first + n) (last - first + 1);
+  replicate = n: elem: genList (_: elem) n;
+  partition = builtins.partition;
+  groupBy' = op: nul: pred: lst:
+    builtins.mapAttrs (name: foldl op nul) (groupBy pred lst);
+  groupBy = builtins.groupBy;
+  zipListsWith = f: fst: snd:
+    genList (n: f (elemAt fst n) (elemAt snd n)) (lib.trivial.min (length fst) (length snd));
+  zipLists = zipListsWith (fst: snd: { inherit fst snd; });
+  reverseList = xs: let l = length xs; in genList (n: elemAt xs (l - n - 1)) l;
+  listDfs = stopOnCycles: before: list:
+    let
+      dfs' = us: visited: rest:
+        let
+          c = filter (x: before x us) visited;
+          b = partition (x: before x us) rest;
+        in
+        if stopOnCycles && (length c > 0) then { cycle = us; loops = c; inherit visited rest; }
+        else if length b.right == 0 then { minimal = us; inherit visited rest; }
+        else dfs' (head b.right) ([ us ] ++ visited) (tail b.right ++ b.wrong);
+    in dfs' (head list) [ ] (tail list);
+  toposort = before: list:
+    let
+      dfsthis = listDfs true before list;
+      toporest = toposort before (dfsthis.visited ++ dfsthis.rest);
+    in
+    if length list < 2 then { result = list; }
+    else if dfsthis ? cycle then { cycle = reverseList ([ dfsthis.cycle ] ++ dfsthis.visited); inherit (dfsthis) loops; }
+    else if toporest ? cycle then toporest
+    else { result = [ dfsthis.minimal ] ++ toporest.result; };
+  sort = builtins.sort;
+  sortOn = f: list:
+    map (x: x.v) (builtins.sort (a: b: a.k < b.k) (map (v: { k = f v; inherit v; }) list));
+  compareLists = cmp: a: b:
+    if a == [ ] then (if b == [ ] then 0 else -1)
+    else if b == [ ] then 1
+    else let rel = cmp (head a) (head b); in
+      if rel == 0 then compareLists cmp (tail a) (tail b) else rel;
+  naturalSort = lst:
+    let
+      vectorise = s: map (x: if isList x then lib.strings.toInt (head x) else x) (builtins.split "(0|[1-9][0-9]*)" s);
+      prepared = map (x: [ (vectorise x) x ]) lst;
+      less = a: b: (compareLists lib.trivial.compare (head a) (head b)) < 0;
+    in map (x: elemAt x 1) (sort less prepared);
+  take = count: sublist 0 count;
+  drop = count: list: sublist count (length list) list;
+  sublist = start: count: list:
+    let len = length list; in
+    genList (n: elemAt list (n + start))
+      (if start >= len then 0 else if start + count > len then len - start else count);
+  commonPrefix = list1: list2:
+    take (findFirstIndex ({ fst, snd }: fst != snd) (length (zipLists list1 list2)) (zipLists list1 list2)) list1;
+  last = list: assert lib.assertMsg (list != [ ]) "lists.last: list must not be empty!"; elemAt list (length list - 1);
+  init = list: assert lib.assertMsg (list != [ ]) "lists.init: list must not be empty!"; take (length list - 1) list;
+  crossLists = f: foldl (fs: args: concatMap (f: map f args) fs) [ f ];
+  unique = foldl' (acc: e: if builtins.elem e acc then acc else acc ++ [ e ]) [ ];
+  allUnique = list: (length (unique list) == length list);
+  intersectLists = e: filter (x: builtins.elem x e);
+  subtractLists = e: filter (x: !(builtins.elem x e));
+  mutuallyExclusive = a: b: length a == 0 || !(any (x: builtins.elem x a) b);
+}
