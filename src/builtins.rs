@@ -10,12 +10,16 @@
 
 pub mod arith;
 pub mod attrs;
+pub mod context;
 pub mod control;
+pub mod hash;
 pub mod json;
 pub mod lists;
 pub mod paths;
+pub mod serial;
 pub mod strings;
 pub mod types;
+pub mod versions;
 
 use crate::error::EvalError;
 use crate::eval::lower::Globals;
@@ -75,6 +79,10 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(strings::BUILTINS)
         .chain(types::BUILTINS)
         .chain(json::BUILTINS)
+        .chain(context::BUILTINS)
+        .chain(hash::BUILTINS)
+        .chain(versions::BUILTINS)
+        .chain(serial::BUILTINS)
 }
 
 /// Builds the global scope: `builtins`, the aliases, and the constants.

@@ -33,7 +33,7 @@ Options:
       --max-call-depth N   Maximum depth of nested function calls (default 10000)
       --extra-experimental-features FEATURES
                            Enable experimental features (e.g. pipe-operators)
-      --no-location        Accepted for compatibility
+      --no-location        Leave source locations out of --xml output
   -h, --help               Show this help
 
 Environment: NIX_PATH (search path), NO_COLOR.
@@ -52,6 +52,8 @@ struct Args {
     strict: bool,
     json: bool,
     xml: bool,
+    /// `--xml` shows source locations unless `--no-location`.
+    no_location: bool,
     raw: bool,
     attr_paths: Vec<String>,
     auto_args: Vec<(String, AutoArg)>,
@@ -83,7 +85,9 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             "--json" => out.json = true,
             "--xml" => out.xml = true,
             "--raw" => out.raw = true,
-            "--eval" | "--read-write-mode" | "--readonly-mode" | "--no-location" | "--location" => {}
+            "--no-location" => out.no_location = true,
+            "--location" => out.no_location = false,
+            "--eval" | "--read-write-mode" | "--readonly-mode" => {}
             "-A" | "--attr" => out.attr_paths.push(value(&a)?),
             "--arg" => {
                 let n = value(&a)?;
@@ -230,7 +234,9 @@ fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
             out.extend_from_slice(json.as_bytes());
             out.push(b'\n');
         } else if args.xml {
-            return Err(crate::error::EvalError::eval("--xml output is not supported yet"));
+            let mut ctx = Vec::new();
+            let xml = crate::builtins::serial::value_to_xml(ev, &v, args.strict, !args.no_location, &mut ctx)?;
+            out.extend_from_slice(&xml);
         } else if args.raw {
             let s = ev.coerce_to_string(&v, crate::eval::ops::Coercion::INTERPOLATE)?;
             out.extend_from_slice(s.as_bytes());
