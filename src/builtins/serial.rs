@@ -331,3 +331,78 @@ impl XmlWriter<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{EvalOptions, Evaluator};
+    use std::rc::Rc;
+
+    fn evaluator() -> Evaluator {
+        let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::RealIo));
+        ev.reset_stack_base();
+        ev
+    }
+
+    fn xml_of_file(text: &str, strict: bool, location: bool) -> String {
+        let mut ev = evaluator();
+        let expr = ev.compile(Origin::File("/t/x.nix".into()), text.into(), "/t".into()).unwrap();
+        let env = Rc::new(EnvData { slots: Box::new([]), parent: None });
+        let v = ev.eval(expr, &env).unwrap();
+        let mut ctx = Vec::new();
+        String::from_utf8(value_to_xml(&mut ev, &v, strict, location, &mut ctx).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn locations_name_the_file() {
+        let xml = xml_of_file("{\n  a = 1;\n  f = { x }: x;\n}\n", true, true);
+        assert_eq!(
+            xml,
+            "<?xml version='1.0' encoding='utf-8'?>\n<expr>\n  <attrs>\n    \
+             <attr column=\"3\" line=\"2\" name=\"a\" path=\"/t/x.nix\">\n      <int value=\"1\" />\n    </attr>\n    \
+             <attr column=\"3\" line=\"3\" name=\"f\" path=\"/t/x.nix\">\n      \
+             <function column=\"7\" line=\"3\" path=\"/t/x.nix\">\n        <attrspat>\n          <attr name=\"x\" />\n        \
+             </attrspat>\n      </function>\n    </attr>\n  </attrs>\n</expr>\n"
+        );
+    }
+
+    #[test]
+    fn locations_of_command_line_code_have_no_path() {
+        let mut ev = evaluator();
+        let v = ev.eval_str("{ a = x: x; }", "/").unwrap();
+        let xml = String::from_utf8(value_to_xml(&mut ev, &v, true, true, &mut Vec::new()).unwrap()).unwrap();
+        assert!(xml.contains("<attr column=\"3\" line=\"1\" name=\"a\">"), "{xml}");
+        assert!(xml.contains("<function column=\"7\" line=\"1\">"), "{xml}");
+    }
+
+    #[test]
+    fn lazy_output_shows_unevaluated_parts() {
+        let xml = xml_of_file("{ a = 1 + 1; b = [ (throw \"no\") ]; }", false, false);
+        assert!(xml.contains("<attr name=\"a\">\n      <unevaluated />"), "{xml}");
+        assert!(xml.contains("<attr name=\"b\">\n      <unevaluated />"), "{xml}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let msg = crate::eval::with_big_stack(256 << 20, || {
+            let mut ev = evaluator();
+            let v = ev.eval_str("builtins.foldl' (acc: _: [ acc ]) 0 (builtins.genList (x: x) 20000)", "/").unwrap();
+            value_to_xml(&mut ev, &v, true, false, &mut Vec::new()).unwrap_err().message().to_string()
+        });
+        assert_eq!(msg, "stack overflow; max-call-depth exceeded");
+    }
+
+    #[test]
+    fn json_data_becomes_values() {
+        let d = crate::json::parse_json(r#"{"b": [1, 2.5, "s", null, true], "a": {}}"#).unwrap();
+        let v = data_to_value(d).unwrap();
+        assert_eq!(String::from_utf8(crate::print::print_value(&v)).unwrap(), r#"{ a = { }; b = [ 1 2.5 "s" null true ]; }"#);
+    }
+
+    #[test]
+    fn deep_json_is_refused() {
+        let deep = "[".repeat(20000) + &"]".repeat(20000);
+        let e = crate::eval_to_string(&format!("builtins.fromJSON \"{deep}\"")).unwrap_err();
+        assert_eq!(e.message(), "JSON value nested deeper than 10000 levels");
+    }
+}
