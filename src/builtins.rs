@@ -15,6 +15,7 @@ pub mod control;
 pub mod hash;
 pub mod json;
 pub mod lists;
+pub mod matching;
 pub mod paths;
 pub mod serial;
 pub mod strings;
@@ -42,7 +43,8 @@ pub struct Builtin {
 /// Per-evaluation state kept by builtins.
 #[derive(Default)]
 pub struct Caches {
-    // pub regexes: rustc_hash::FxHashMap<Vec<u8>, Rc<crate::regex::Regex>>,
+    /// Compiled regular expressions of `match` and `split`, by pattern.
+    pub regexes: rustc_hash::FxHashMap<Vec<u8>, Rc<crate::regex::Regex>>,
     /// Store paths of source paths already "copied".
     pub source_paths: rustc_hash::FxHashMap<String, String>,
 }
@@ -83,6 +85,7 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(hash::BUILTINS)
         .chain(versions::BUILTINS)
         .chain(serial::BUILTINS)
+        .chain(matching::BUILTINS)
 }
 
 /// Builds the global scope: `builtins`, the aliases, and the constants.

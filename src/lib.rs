@@ -13,6 +13,7 @@ pub mod json;
 pub mod eval;
 pub mod numfmt;
 pub mod print;
+pub mod regex;
 pub mod stack;
 pub mod store;
 pub mod syntax;
