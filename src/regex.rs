@@ -30,6 +30,7 @@
 //! This module does not interpret the matches: building Nix strings and lists (and keeping the
 //! input's string context) is the caller's job.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -37,13 +38,32 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex_automata::meta;
-use regex_automata::{Anchored, Input};
+use regex_automata::util::prefilter::Prefilter;
+use regex_automata::{Anchored, Input, MatchKind, Span};
 
 /// libstdc++'s `_GLIBCXX_REGEX_STATE_LIMIT`.
 const STATE_LIMIT: usize = 100_000;
 
-/// Inputs at least this long are first checked with a DFA.
-const PREFILTER_MIN_LEN: usize = 256;
+/// Performance knobs (tests force every path).
+#[derive(Clone, Copy)]
+struct Tuning {
+    /// Search work after which the memo is switched on; `None`: a few scans of the input with
+    /// the whole automaton.
+    memo_budget: Option<u64>,
+    /// Work wasted on failed attempts after which `split` builds and consults a DFA to skip
+    /// positions where no match starts; `None`: a few thousand steps plus the input length.
+    split_dfa_after: Option<u64>,
+    /// `match` first checks inputs at least this long with a DFA.
+    full_dfa_min_len: usize,
+}
+
+impl Tuning {
+    const DEFAULT: Tuning = Tuning {
+        memo_budget: None,
+        split_dfa_after: None,
+        full_dfa_min_len: 1 << 16,
+    };
+}
 
 /// Why a pattern was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +117,8 @@ pub enum SplitPiece {
 /// A compiled pattern. Compile once and reuse; matching never mutates it.
 pub struct Regex {
     prog: Prog,
-    /// The same language in `regex-automata` syntax, for the DFA pre-checks.
-    translated: String,
+    /// The same language in `regex-automata` syntax, for the DFA pre-checks (if not too large).
+    translated: Option<String>,
     search_dfa: OnceLock<Option<meta::Regex>>,
     full_dfa: OnceLock<Option<meta::Regex>>,
 }
@@ -135,26 +155,31 @@ impl Regex {
     /// `builtins.match`: the whole input must match. `None` if it does not; otherwise one entry
     /// per capture group, `None` for groups that did not participate.
     pub fn full_match(&self, s: &[u8]) -> Option<Vec<Option<Range<usize>>>> {
-        if s.len() >= PREFILTER_MIN_LEN {
+        self.full_match_tuned(s, Tuning::DEFAULT)
+    }
+
+    /// `builtins.split`: the text before each match, the match's groups, and the text after the
+    /// last match. Without any match the result is the whole input as a single piece.
+    pub fn split(&self, s: &[u8]) -> Vec<SplitPiece> {
+        self.split_tuned(s, Tuning::DEFAULT)
+    }
+
+    fn full_match_tuned(&self, s: &[u8], t: Tuning) -> Option<Vec<Option<Range<usize>>>> {
+        if s.len() >= t.full_dfa_min_len {
             if let Some(dfa) = self.full_dfa() {
                 if !dfa.is_match(Input::new(s).anchored(Anchored::Yes)) {
                     return None;
                 }
             }
         }
-        let mut exec = Exec::new(&self.prog, s, true);
+        let mut exec = Exec::new(&self.prog, s, true, t.memo_budget);
         exec.attempt(0, false).map(|m| m.groups)
     }
 
-    /// `builtins.split`: the text before each match, the match's groups, and the text after the
-    /// last match. Without any match the result is the whole input as a single piece.
-    pub fn split(&self, s: &[u8]) -> Vec<SplitPiece> {
-        let dfa = if s.len() >= PREFILTER_MIN_LEN {
-            self.search_dfa()
-        } else {
-            None
-        };
-        let mut exec = Exec::new(&self.prog, s, false);
+    fn split_tuned(&self, s: &[u8], t: Tuning) -> Vec<SplitPiece> {
+        let mut exec = Exec::new(&self.prog, s, false, t.memo_budget);
+        exec.dfa_after = t.split_dfa_after.unwrap_or(4096 + s.len() as u64);
+        let dfa = Some(self);
         let mut pieces = Vec::new();
         let Some(mut m) = exec.search(0, dfa) else {
             pieces.push(SplitPiece::Text(0..s.len()));
@@ -188,13 +213,13 @@ impl Regex {
 
     fn search_dfa(&self) -> Option<&meta::Regex> {
         self.search_dfa
-            .get_or_init(|| build_dfa(&self.translated))
+            .get_or_init(|| build_dfa(self.translated.as_deref()?))
             .as_ref()
     }
 
     fn full_dfa(&self) -> Option<&meta::Regex> {
         self.full_dfa
-            .get_or_init(|| build_dfa(&format!("(?:{})\\z", self.translated)))
+            .get_or_init(|| build_dfa(&format!("(?:{})\\z", self.translated.as_deref()?)))
             .as_ref()
     }
 }
@@ -221,6 +246,12 @@ struct ByteSet([u64; 4]);
 impl ByteSet {
     fn insert(&mut self, b: u8) {
         self.0[(b >> 6) as usize] |= 1 << (b & 63);
+    }
+
+    fn union(&mut self, other: &ByteSet) {
+        for (w, x) in self.0.iter_mut().zip(other.0) {
+            *w |= x;
+        }
     }
 
     #[inline]
@@ -282,6 +313,7 @@ fn in_classes(mask: u16, b: u8) -> bool {
 
 /// Collating element names of libstdc++'s `regex_traits::lookup_collatename`, indexed by the
 /// character they stand for.
+#[rustfmt::skip]
 const COLLATE_NAMES: [&str; 128] = [
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "alert", "backspace", "tab", "newline",
     "vertical-tab", "form-feed", "carriage-return", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4",
@@ -625,7 +657,11 @@ impl Builder {
         };
         for id in order {
             let st = self.states[id as usize];
-            let next = if st.next != NONE { map(self, st.next) } else { NONE };
+            let next = if st.next != NONE {
+                map(self, st.next)
+            } else {
+                NONE
+            };
             let alt = if Self::has_alt(st.op) && st.alt != NONE {
                 map(self, st.alt)
             } else {
@@ -645,7 +681,41 @@ impl Builder {
 /// A term being assembled: its states and its translation for the DFA.
 struct Term {
     seq: Seq,
-    text: String,
+    text: Text,
+}
+
+/// A translation for the DFA, or `None` once it is too large or too deeply nested to be worth
+/// building (the DFA pre-checks are then skipped; results do not depend on them).
+struct Text(Option<(String, u32)>);
+
+/// Nesting beyond this is refused by the DFA's parser anyway.
+const TEXT_MAX_DEPTH: u32 = 200;
+const TEXT_MAX_LEN: usize = 1 << 20;
+
+impl Text {
+    fn new(s: String) -> Text {
+        Text(Some((s, 0)))
+    }
+
+    /// `(?:text)` followed by `suffix`.
+    fn wrap(self, suffix: &str) -> Text {
+        Text(self.0.and_then(|(s, depth)| {
+            (depth < TEXT_MAX_DEPTH && s.len() < TEXT_MAX_LEN)
+                .then(|| (format!("(?:{s}){suffix}"), depth + 1))
+        }))
+    }
+
+    /// Appends `sep` and `other`.
+    fn join(&mut self, sep: &str, other: Text) {
+        self.0 = match (self.0.take(), other.0) {
+            (Some((mut a, d1)), Some((b, d2))) if a.len() + b.len() < TEXT_MAX_LEN => {
+                a.push_str(sep);
+                a.push_str(&b);
+                Some((a, d1.max(d2)))
+            }
+            _ => None,
+        };
+    }
 }
 
 /// A group (or the whole pattern) being parsed.
@@ -817,13 +887,13 @@ fn parse_quantifiers(sc: &mut Scanner<'_>, b: &mut Builder, mut t: Term) -> Resu
                 let r = b.insert(Op::Repeat, NONE, t.seq.start)?;
                 b.append(&mut t.seq, r);
                 t.seq = Seq::one(r);
-                t.text = format!("(?:{})*", t.text);
+                t.text = t.text.wrap("*");
             }
             Tok::Plus => {
                 sc.bump()?;
                 let r = b.insert(Op::Repeat, NONE, t.seq.start)?;
                 b.append(&mut t.seq, r);
-                t.text = format!("(?:{})+", t.text);
+                t.text = t.text.wrap("+");
             }
             Tok::Question => {
                 sc.bump()?;
@@ -832,7 +902,7 @@ fn parse_quantifiers(sc: &mut Scanner<'_>, b: &mut Builder, mut t: Term) -> Resu
                 b.append(&mut t.seq, end);
                 b.states[r as usize].next = end;
                 t.seq = Seq { start: r, end };
-                t.text = format!("(?:{})?", t.text);
+                t.text = t.text.wrap("?");
             }
             Tok::BraceOpen => {
                 sc.bump()?;
@@ -868,7 +938,7 @@ fn parse_quantifiers(sc: &mut Scanner<'_>, b: &mut Builder, mut t: Term) -> Resu
                     let s = b.insert(Op::Repeat, NONE, tmp.start)?;
                     b.append(&mut tmp, s);
                     b.append(&mut e, s);
-                    t.text = format!("(?:{}){{{min},}}", t.text);
+                    t.text = t.text.wrap(&format!("{{{min},}}"));
                 } else {
                     if extra < 0 {
                         return Err(Fail::Invalid);
@@ -887,7 +957,7 @@ fn parse_quantifiers(sc: &mut Scanner<'_>, b: &mut Builder, mut t: Term) -> Resu
                         );
                     }
                     b.append(&mut e, end);
-                    t.text = format!("(?:{}){{{min},{}}}", t.text, min + extra);
+                    t.text = t.text.wrap(&format!("{{{min},{}}}", min + extra));
                 }
                 t.seq = e;
             }
@@ -896,7 +966,7 @@ fn parse_quantifiers(sc: &mut Scanner<'_>, b: &mut Builder, mut t: Term) -> Resu
     }
 }
 
-fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
+fn compile(pat: &[u8]) -> Result<(Prog, Option<String>), Fail> {
     let mut sc = Scanner::new(pat)?;
     let mut b = Builder {
         states: Vec::new(),
@@ -925,7 +995,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                 let begin = sc.tok == Tok::LineBegin;
                 sc.bump()?;
                 let id = b.op(if begin { Op::LineBegin } else { Op::LineEnd })?;
-                let text = String::from(if begin { "\\A" } else { "\\z" });
+                let text = Text::new(String::from(if begin { "\\A" } else { "\\z" }));
                 frames.last_mut().unwrap().terms.push(Term {
                     seq: Seq::one(id),
                     text,
@@ -938,7 +1008,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                 b.sets.push(any_set);
                 Term {
                     seq: Seq::one(id),
-                    text: String::from("[\\x01-\\xFF]"),
+                    text: Text::new(String::from("[\\x01-\\xFF]")),
                 }
             }
             Tok::Ord(c) => {
@@ -951,7 +1021,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                 byte_text(&mut text, c);
                 Term {
                     seq: Seq::one(id),
-                    text,
+                    text: Text::new(text),
                 }
             }
             Tok::BracketOpen | Tok::BracketOpenNeg => {
@@ -962,7 +1032,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                 b.sets.push(set);
                 Term {
                     seq: Seq::one(id),
-                    text: set_text(&set),
+                    text: Text::new(set_text(&set)),
                 }
             }
             Tok::GroupOpen => {
@@ -982,25 +1052,26 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                 let frame = frames.last_mut().unwrap();
                 let tail = b.op(Op::Dummy)?;
                 let mut alt = Seq::one(tail);
-                let mut text = String::new();
+                let mut text = Text::new(String::new());
                 for t in frame.terms.iter().rev() {
                     let mut s = t.seq;
                     b.append_seq(&mut s, alt);
                     alt = s;
                 }
                 for t in frame.terms.drain(..) {
-                    text.push_str(&t.text);
+                    text.join("", t.text);
                 }
                 let joined = match frame.disj.take() {
-                    Some(prev) => {
+                    Some(mut prev) => {
                         let end = b.op(Op::Dummy)?;
                         let mut left = prev.seq;
                         b.append(&mut left, end);
                         b.append(&mut alt, end);
                         let a = b.insert(Op::Alt, alt.start, prev.seq.start)?;
+                        prev.text.join("|", text);
                         Term {
                             seq: Seq { start: a, end },
-                            text: format!("{}|{}", prev.text, text),
+                            text: prev.text,
                         }
                     }
                     None => Term { seq: alt, text },
@@ -1017,7 +1088,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                         if sc.tok != Tok::Eof {
                             return Err(Fail::Invalid);
                         }
-                        translated = disj.text;
+                        translated = disj.text.0.map(|(t, _)| t);
                         break disj.seq;
                     }
                     Some((mut open, g)) => {
@@ -1030,7 +1101,7 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
                         b.append(&mut open, close);
                         Term {
                             seq: open,
-                            text: format!("(?:{})", disj.text),
+                            text: disj.text.wrap(""),
                         }
                     }
                 }
@@ -1055,13 +1126,39 @@ fn compile(pat: &[u8]) -> Result<(Prog, String), Fail> {
 
 #[derive(Clone, Copy, Debug)]
 enum Node {
-    Byte { set: u32, next: u32 },
-    Alt { alt: u32, next: u32 },
-    Repeat { alt: u32, next: u32 },
-    Begin { group: u32, next: u32 },
-    End { group: u32, next: u32 },
-    LineBegin { next: u32 },
-    LineEnd { next: u32 },
+    Byte {
+        set: u32,
+        next: u32,
+    },
+    Alt {
+        alt: u32,
+        next: u32,
+    },
+    Repeat {
+        alt: u32,
+        next: u32,
+    },
+    /// A `Repeat` whose body is the single byte test `alt` (which leads back here), and which is
+    /// not on a cycle of non-consuming edges: `[^/]*`, `.+`.
+    Star {
+        set: u32,
+        alt: u32,
+        next: u32,
+    },
+    Begin {
+        group: u32,
+        next: u32,
+    },
+    End {
+        group: u32,
+        next: u32,
+    },
+    LineBegin {
+        next: u32,
+    },
+    LineEnd {
+        next: u32,
+    },
     Accept,
     Unused,
 }
@@ -1077,6 +1174,50 @@ struct Prog {
     /// Strongly connected component of each node in the graph of non-consuming edges: from a
     /// node, a loop can be re-entered without consuming input only if it is in the same one.
     scc: Vec<u32>,
+    /// Per component: the bytes that paths from its nodes can consume first, and whether the
+    /// end of the pattern is reachable from them without consuming input (assertions assumed
+    /// to hold). A node whose paths must consume a byte outside its set cannot match here.
+    first: Vec<ByteSet>,
+    nullable: Vec<bool>,
+    /// When a match cannot be empty: finds the next byte that can start one.
+    start_skip: Option<StartSkip>,
+}
+
+/// Finds the next position whose byte is in a set.
+enum StartSkip {
+    /// One to three bytes: `memchr` through `regex-automata`'s prefilter.
+    Few(Prefilter),
+    Table(Box<[bool; 256]>),
+}
+
+impl StartSkip {
+    fn new(set: &ByteSet) -> StartSkip {
+        let bytes: Vec<[u8; 1]> = (0..=255u8)
+            .filter(|&b| set.contains(b))
+            .map(|b| [b])
+            .collect();
+        if (1..=3).contains(&bytes.len()) {
+            if let Some(pre) = Prefilter::new(MatchKind::LeftmostFirst, &bytes) {
+                return StartSkip::Few(pre);
+            }
+        }
+        let mut table = Box::new([false; 256]);
+        for [b] in bytes {
+            table[b as usize] = true;
+        }
+        StartSkip::Table(table)
+    }
+
+    /// The first position at or after `from` whose byte is in the set.
+    fn next(&self, hay: &[u8], from: usize) -> Option<usize> {
+        match self {
+            StartSkip::Few(pre) => pre.find(hay, Span::from(from..hay.len())).map(|m| m.start),
+            StartSkip::Table(t) => hay[from..]
+                .iter()
+                .position(|&b| t[b as usize])
+                .map(|i| from + i),
+        }
+    }
 }
 
 impl Prog {
@@ -1098,7 +1239,18 @@ impl Prog {
                 states[i].alt = alt;
             }
         }
-        let nodes: Vec<Node> = states
+        // Links that lead nowhere (only in unreachable copies left by `{m,n}`) go to a dead
+        // node at the end, so that no index is ever out of range.
+        let dead = states.len() as u32;
+        for s in states.iter_mut() {
+            if s.next == NONE {
+                s.next = dead;
+            }
+            if s.alt == NONE {
+                s.alt = dead;
+            }
+        }
+        let mut nodes: Vec<Node> = states
             .iter()
             .map(|s| match s.op {
                 Op::Alt => Node::Alt {
@@ -1124,24 +1276,55 @@ impl Prog {
                 Op::Dummy => Node::Unused,
             })
             .collect();
-        let (cyclic, scc) = find_cyclic_repeats(&nodes);
+        nodes.push(Node::Unused);
+        let Analysis {
+            cyclic,
+            scc,
+            first,
+            nullable,
+        } = analyze(&nodes, &sets);
+        for i in 0..nodes.len() {
+            if let Node::Repeat { alt, next } = nodes[i] {
+                if let Node::Byte { set, next: back } = nodes[alt as usize] {
+                    if back as usize == i && !cyclic[i] {
+                        nodes[i] = Node::Star { set, alt, next };
+                    }
+                }
+            }
+        }
+        let start = scc[0] as usize;
+        let start_skip = (!nullable[start]).then(|| StartSkip::new(&first[start]));
         Prog {
             nodes,
             sets,
             groups,
             cyclic,
             scc,
+            first,
+            nullable,
+            start_skip,
         }
     }
 }
 
+struct Analysis {
+    cyclic: Vec<bool>,
+    scc: Vec<u32>,
+    first: Vec<ByteSet>,
+    nullable: Vec<bool>,
+}
+
 /// Finds the strongly connected components of the graph of non-consuming edges (Tarjan's
-/// algorithm, iterative) and marks the repeat nodes that lie on a cycle.
-fn find_cyclic_repeats(nodes: &[Node]) -> (Vec<bool>, Vec<u32>) {
+/// algorithm, iterative), marks the repeat nodes that lie on a cycle, and computes each
+/// component's first bytes and nullability (components complete in reverse topological order,
+/// so their successors are already known).
+fn analyze(nodes: &[Node], sets: &[ByteSet]) -> Analysis {
     let n = nodes.len();
     let succ = |i: usize| -> [u32; 2] {
         match nodes[i] {
-            Node::Alt { alt, next } | Node::Repeat { alt, next } => [alt, next],
+            Node::Alt { alt, next } | Node::Repeat { alt, next } | Node::Star { alt, next, .. } => {
+                [alt, next]
+            }
             Node::Begin { next, .. }
             | Node::End { next, .. }
             | Node::LineBegin { next }
@@ -1155,8 +1338,10 @@ fn find_cyclic_repeats(nodes: &[Node]) -> (Vec<bool>, Vec<u32>) {
     let mut on_stack = vec![false; n];
     let mut stack: Vec<u32> = Vec::new();
     let mut cyclic = vec![false; n];
-    let mut component = vec![0u32; n];
+    let mut component = vec![u32::MAX; n];
     let mut components = 0u32;
+    let mut first: Vec<ByteSet> = Vec::new();
+    let mut nullable: Vec<bool> = Vec::new();
     let mut counter = 0u32;
     // (node, next successor slot)
     let mut call: Vec<(u32, u8)> = Vec::new();
@@ -1207,6 +1392,27 @@ fn find_cyclic_repeats(nodes: &[Node]) -> (Vec<bool>, Vec<u32>) {
                         break;
                     }
                 }
+                let mut set = ByteSet::default();
+                let mut null = false;
+                for &m in &members {
+                    match nodes[m as usize] {
+                        Node::Byte { set: b, .. } => set.union(&sets[b as usize]),
+                        Node::Accept => null = true,
+                        _ => {}
+                    }
+                    for w in succ(m as usize) {
+                        if w == NONE {
+                            continue;
+                        }
+                        let c = component[w as usize];
+                        if c != components {
+                            set.union(&first[c as usize]);
+                            null |= nullable[c as usize];
+                        }
+                    }
+                }
+                first.push(set);
+                nullable.push(null);
                 components += 1;
                 let self_loop = succ(vi).contains(&v);
                 if members.len() > 1 || self_loop {
@@ -1219,7 +1425,12 @@ fn find_cyclic_repeats(nodes: &[Node]) -> (Vec<bool>, Vec<u32>) {
             }
         }
     }
-    (cyclic, component)
+    Analysis {
+        cyclic,
+        scc: component,
+        first,
+        nullable,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1246,29 +1457,33 @@ enum Phase {
     AltLeft,
     /// An alternative whose right branch is being explored; `acc` holds the left's result.
     AltRight,
-    /// A loop exploring one more iteration; `saved` is the counter to restore.
+    /// A loop exploring one more iteration; `saved_*` is the counter to restore.
     RepeatMore,
+    /// A loop that is not on a cycle of non-consuming edges (its counter never matters)
+    /// exploring one more iteration.
+    LoopMore,
     /// A loop exploring its exit.
     RepeatExit,
+    /// A single-byte loop exploring its exit at `acc` (it tries `acc`, `acc - 1`, ..., `pos`).
+    StarExit,
 }
+
+const NO_VALUE: usize = usize::MAX;
+const NO_KEY: u64 = u64::MAX;
 
 /// A branching node whose branches are being explored.
 struct Pending {
-    node: u32,
-    phase: Phase,
     pos: usize,
-    acc: Option<usize>,
-    undo_len: usize,
-    saved: (usize, u8),
-    key: Option<MemoKey>,
-}
-
-/// Memo key: the node and position, plus the iteration counters of the cyclic loops that are
-/// active at that position (usually none), each as `node << 2 | count`, sorted.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct MemoKey {
-    at: u64,
-    counters: Option<Box<[u32]>>,
+    acc: usize,
+    saved_pos: usize,
+    /// Memo key (position and node), or `NO_KEY`.
+    key: u64,
+    node: u32,
+    undo_len: u32,
+    phase: Phase,
+    saved_count: u8,
+    /// Whether the key also has loop counters (on `Exec::key_counters`).
+    counters: bool,
 }
 
 #[derive(Default)]
@@ -1298,17 +1513,10 @@ impl Hasher for FastHasher {
     }
 }
 
-type FastMap<K> = HashMap<K, u64, BuildHasherDefault<FastHasher>>;
+type FastMap<K> = HashMap<K, usize, BuildHasherDefault<FastHasher>>;
 
-const MEMO_NONE: u64 = u64::MAX;
-
-fn memo_encode(v: Option<usize>) -> u64 {
-    v.map_or(MEMO_NONE, |v| v as u64)
-}
-
-fn memo_decode(v: u64) -> Option<usize> {
-    (v != MEMO_NONE).then_some(v as usize)
-}
+/// A memo key before it is stored: position and node, and the relevant loop counters.
+type MemoKeyParts = (u64, Option<Box<[u32]>>);
 
 /// Where the best result so far came from a memoised value: the walk must start there.
 struct Resume {
@@ -1317,16 +1525,65 @@ struct Resume {
     counters: Option<Box<[u32]>>,
 }
 
+/// The buffers of an `Exec`, kept per thread between searches so that short searches do not
+/// allocate.
+#[derive(Default)]
+struct Scratch {
+    rep: Vec<(usize, u8)>,
+    cyc: Vec<(usize, u32, u8)>,
+    caps: Vec<Cap>,
+    undo: Vec<(u32, Cap)>,
+    pending: Vec<Pending>,
+    key_counters: Vec<Box<[u32]>>,
+    best_caps: Vec<Cap>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<Option<Scratch>> = const { Cell::new(None) };
+}
+
+/// Buffers larger than this many elements are freed rather than kept.
+const SCRATCH_KEEP: usize = 1 << 12;
+
+fn keep<T>(v: &mut Vec<T>) -> Vec<T> {
+    if v.capacity() > SCRATCH_KEEP {
+        Vec::new()
+    } else {
+        std::mem::take(v)
+    }
+}
+
+impl Drop for Exec<'_> {
+    fn drop(&mut self) {
+        let sc = Scratch {
+            rep: keep(&mut self.rep),
+            cyc: keep(&mut self.cyc),
+            caps: keep(&mut self.caps),
+            undo: keep(&mut self.undo),
+            pending: keep(&mut self.pending),
+            key_counters: keep(&mut self.key_counters),
+            best_caps: keep(&mut self.best_caps),
+        };
+        let _ = SCRATCH.try_with(|c| c.set(Some(sc)));
+    }
+}
+
 /// The depth-first search of libstdc++'s executor, with an explicit stack and a memo.
 ///
 /// From a node reached at a position, the search explores a fixed part of the possible paths;
 /// `M(node, pos)` is the furthest accepting position among them (`None` if there is none), and
 /// the first accepting path with the overall furthest position gives the groups. `M` depends on
 /// the node, the position, and the iteration counters of the loops that can iterate without
-/// consuming input and are active at that position, so that is the memo key. (Counters of other
-/// loops never matter: a loop can only be re-entered at the position where its counter was set
-/// through a cycle of non-consuming edges.) The memo is only switched on once the search has done
-/// more work than a few linear scans, so simple searches pay nothing for it.
+/// consuming input and can be reached from the node, when they are active at that position, so
+/// that is the memo key. (Other counters never matter: a loop can only be re-entered at the
+/// position where its counter was set through a cycle of non-consuming edges.) The memo is only
+/// switched on once the search has done more work than a few linear scans of the input with the
+/// whole automaton, so ordinary searches pay nothing for it.
+///
+/// Two shortcuts keep ordinary searches cheap without changing what they find: a branch whose
+/// paths must consume a byte other than the next one is not explored (it has no accepting path
+/// and no effect on the groups), and a greedy loop over a single byte set scans its whole run
+/// and then tries its exits from the end backwards, which is the order the search would take.
 struct Exec<'a> {
     prog: &'a Prog,
     hay: &'a [u8],
@@ -1338,11 +1595,15 @@ struct Exec<'a> {
     caps: Vec<Cap>,
     undo: Vec<(u32, Cap)>,
     pending: Vec<Pending>,
+    key_counters: Vec<Box<[u32]>>,
     memo: FastMap<u64>,
-    memo_counters: FastMap<MemoKey>,
+    memo_counters: FastMap<(u64, Box<[u32]>)>,
     memo_on: bool,
     steps: u64,
     budget: u64,
+    /// Steps spent in failed attempts, and how many make `search` consult the DFA.
+    wasted: u64,
+    dfa_after: u64,
     // Per attempt:
     start: usize,
     not_null: bool,
@@ -1353,41 +1614,71 @@ struct Exec<'a> {
 }
 
 impl<'a> Exec<'a> {
-    fn new(prog: &'a Prog, hay: &'a [u8], exact: bool) -> Exec<'a> {
+    fn new(prog: &'a Prog, hay: &'a [u8], exact: bool, memo_budget: Option<u64>) -> Exec<'a> {
+        let size = (hay.len() as u64 + 1).saturating_mul(prog.nodes.len() as u64);
+        let budget = memo_budget.unwrap_or_else(|| size.saturating_mul(4).saturating_add(256));
+        let mut sc = SCRATCH
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        sc.rep.clear();
+        sc.rep.resize(prog.nodes.len(), (usize::MAX, 0));
+        sc.caps.clear();
+        sc.caps.resize(prog.groups + 1, Cap::default());
+        sc.cyc.clear();
+        sc.undo.clear();
+        sc.pending.clear();
+        sc.key_counters.clear();
         Exec {
             prog,
             hay,
             exact,
-            rep: vec![(usize::MAX, 0); prog.nodes.len()],
-            cyc: Vec::new(),
-            caps: vec![Cap::default(); prog.groups + 1],
-            undo: Vec::new(),
-            pending: Vec::new(),
+            rep: sc.rep,
+            cyc: sc.cyc,
+            caps: sc.caps,
+            undo: sc.undo,
+            pending: sc.pending,
+            key_counters: sc.key_counters,
             memo: FastMap::default(),
             memo_counters: FastMap::default(),
             memo_on: false,
             steps: 0,
-            budget: 256 + 8 * hay.len() as u64,
+            budget,
+            wasted: 0,
+            dfa_after: u64::MAX,
             start: 0,
             not_null: false,
             track: false,
             best: None,
-            best_caps: Vec::new(),
+            best_caps: sc.best_caps,
             best_resume: None,
         }
     }
 
-    /// `regex_search` from `from`: attempts at `from`, `from + 1`, ..., the end of the input.
-    fn search(&mut self, from: usize, dfa: Option<&meta::Regex>) -> Option<Found> {
+    /// `regex_search` from `from`: attempts at `from`, `from + 1`, ..., the end of the input,
+    /// skipping positions whose byte cannot start a match. Once failed attempts have wasted
+    /// enough work, the DFA (if any) skips to the next position where a match can start.
+    fn search(&mut self, from: usize, re: Option<&Regex>) -> Option<Found> {
+        let hay = self.hay;
         let mut p = from;
-        while p <= self.hay.len() {
-            if let Some(dfa) = dfa {
-                // Skip the positions where no match can start.
-                p = dfa.search(&Input::new(self.hay).range(p..))?.start();
+        let mut failed = false;
+        while p <= hay.len() {
+            if let Some(skip) = &self.prog.start_skip {
+                // A match needs at least one byte, and it must be one of a few.
+                p = skip.next(hay, p)?;
             }
+            if failed && self.wasted >= self.dfa_after {
+                if let Some(dfa) = re.and_then(Regex::search_dfa) {
+                    p = dfa.search(&Input::new(hay).range(p..))?.start();
+                }
+            }
+            let before = self.steps;
             if let Some(m) = self.attempt(p, false) {
                 return Some(m);
             }
+            self.wasted += self.steps - before;
+            failed = true;
             p += 1;
         }
         None
@@ -1414,7 +1705,7 @@ impl<'a> Exec<'a> {
         }
         let groups = caps[1..]
             .iter()
-            .map(|c| c.matched.then(|| c.first..c.second))
+            .map(|c| c.matched.then_some(c.first..c.second))
             .collect();
         self.best_caps = caps;
         Some(Found { start, end, groups })
@@ -1452,43 +1743,19 @@ impl<'a> Exec<'a> {
         Some(v.into_boxed_slice())
     }
 
-    fn memo_key(&self, node: u32, pos: usize) -> Option<MemoKey> {
-        if !self.memo_on {
-            return None;
-        }
+    /// The memo key of `node` at `pos`: its value is `M(node, pos)` encoded with `NO_VALUE`.
+    fn memo_key(&self, node: u32, pos: usize) -> (u64, Option<Box<[u32]>>) {
         // Where an empty match does not count, accepting differs: use separate keys.
         let not_null = u64::from(self.not_null && pos == self.start);
-        Some(MemoKey {
-            at: ((pos as u64) << 21) | (not_null << 20) | u64::from(node),
-            counters: self.active_counters(node, pos),
-        })
+        let at = ((pos as u64) << 21) | (not_null << 20) | u64::from(node);
+        (at, self.active_counters(node, pos))
     }
 
-    fn memo_get(&self, key: &MemoKey) -> Option<u64> {
-        match key.counters {
-            None => self.memo.get(&key.at).copied(),
-            Some(_) => self.memo_counters.get(key).copied(),
+    fn memo_get(&self, at: u64, counters: &Option<Box<[u32]>>) -> Option<usize> {
+        match counters {
+            None => self.memo.get(&at).copied(),
+            Some(c) => self.memo_counters.get(&(at, c.clone())).copied(),
         }
-    }
-
-    fn memo_put(&mut self, key: MemoKey, value: Option<usize>) {
-        let value = memo_encode(value);
-        match key.counters {
-            None => {
-                self.memo.insert(key.at, value);
-            }
-            Some(_) => {
-                self.memo_counters.insert(key, value);
-            }
-        }
-    }
-
-    fn set_cap(&mut self, group: u32, f: impl FnOnce(&mut Cap)) {
-        if group == 0 || !self.track {
-            return;
-        }
-        self.undo.push((group, self.caps[group as usize]));
-        f(&mut self.caps[group as usize]);
     }
 
     fn note_accept(&mut self, pos: usize) {
@@ -1499,131 +1766,238 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn note_memo_hit(&mut self, value: Option<usize>, node: u32, pos: usize, key: &MemoKey) {
-        if !self.track {
-            return;
-        }
-        if let Some(v) = value {
-            if self.best.is_none_or(|b| v > b) {
-                self.best = Some(v);
-                self.best_caps.clone_from(&self.caps);
-                self.best_resume = Some(Resume {
-                    node,
-                    pos,
-                    counters: key.counters.clone(),
-                });
-            }
+    fn note_memo_hit(&mut self, value: usize, node: u32, pos: usize, c: Option<Box<[u32]>>) {
+        if self.track && value != NO_VALUE && self.best.is_none_or(|b| value > b) {
+            self.best = Some(value);
+            self.best_caps.clone_from(&self.caps);
+            self.best_resume = Some(Resume {
+                node,
+                pos,
+                counters: c,
+            });
         }
     }
 
-    /// Explores from `node` at `pos` and returns `M(node, pos)`. When tracking, also records the
-    /// best accepting path.
-    fn run(&mut self, node: u32, pos: usize) -> Option<usize> {
+    /// Looks `node` up in the memo. Returns the memoised value, or the key to store the value
+    /// under once computed (`None` when the memo is off).
+    fn memo_lookup(&mut self, node: u32, pos: usize) -> Result<usize, Option<MemoKeyParts>> {
+        if !self.memo_on {
+            return Err(None);
+        }
+        let (at, counters) = self.memo_key(node, pos);
+        match self.memo_get(at, &counters) {
+            Some(v) => {
+                self.note_memo_hit(v, node, pos, counters);
+                Ok(v)
+            }
+            None => Err(Some((at, counters))),
+        }
+    }
+
+    fn push(&mut self, node: u32, pos: usize, phase: Phase, key: Option<MemoKeyParts>) {
+        let (key, counters) = match key {
+            None => (NO_KEY, false),
+            Some((at, None)) => (at, false),
+            Some((at, Some(c))) => {
+                self.key_counters.push(c);
+                (at, true)
+            }
+        };
+        self.pending.push(Pending {
+            pos,
+            acc: NO_VALUE,
+            saved_pos: 0,
+            key,
+            node,
+            undo_len: self.undo.len() as u32,
+            phase,
+            saved_count: 0,
+            counters,
+        });
+    }
+
+    /// Whether some path from `node` at `pos` might accept: either it can accept without
+    /// consuming input here, or the byte at `pos` is one it can consume first.
+    #[inline]
+    fn live(&self, node: u32, pos: usize) -> bool {
+        let c = self.prog.scc[node as usize] as usize;
+        match self.hay.get(pos) {
+            Some(&b) if self.prog.first[c].contains(b) => true,
+            _ => self.prog.nullable[c] && self.accepts(pos),
+        }
+    }
+
+    /// The furthest position in `lo..=hi` (trying `hi` first) from which `node` is live.
+    #[inline]
+    fn last_live(&self, node: u32, lo: usize, hi: usize) -> Option<usize> {
+        let mut p = hi;
+        loop {
+            if self.live(node, p) {
+                return Some(p);
+            }
+            if p == lo {
+                return None;
+            }
+            p -= 1;
+        }
+    }
+
+    /// Explores from `node` at `pos` and returns `M(node, pos)` (`NO_VALUE` for none). When
+    /// tracking, also records the best accepting path.
+    fn run(&mut self, node: u32, pos: usize) -> usize {
         let prog = self.prog;
+        let nodes = &prog.nodes[..];
+        let sets = &prog.sets[..];
         let hay = self.hay;
+        let track = self.track;
         let base = self.pending.len();
+        let mut steps = self.steps;
         let mut node = node;
         let mut pos = pos;
         'descend: loop {
-            let mut result: Option<usize> = loop {
-                self.steps += 1;
-                match prog.nodes[node as usize] {
-                    Node::Byte { set, next } => {
-                        if pos < hay.len() && prog.sets[set as usize].contains(hay[pos]) {
+            let mut result: usize = loop {
+                steps += 1;
+                match nodes[node as usize] {
+                    Node::Byte { set, next } => match hay.get(pos) {
+                        Some(&b) if sets[set as usize].contains(b) => {
                             pos += 1;
                             node = next;
-                        } else {
-                            break None;
                         }
-                    }
+                        _ => break NO_VALUE,
+                    },
                     Node::Begin { group, next } => {
-                        self.set_cap(group, |c| c.first = pos);
+                        if track && group != 0 {
+                            // Only a pending branch ever restores a group.
+                            if !self.pending.is_empty() {
+                                self.undo.push((group, self.caps[group as usize]));
+                            }
+                            self.caps[group as usize].first = pos;
+                        }
                         node = next;
                     }
                     Node::End { group, next } => {
-                        self.set_cap(group, |c| {
+                        if track && group != 0 {
+                            if !self.pending.is_empty() {
+                                self.undo.push((group, self.caps[group as usize]));
+                            }
+                            let c = &mut self.caps[group as usize];
                             c.second = pos;
                             c.matched = true;
-                        });
+                        }
                         node = next;
                     }
                     Node::LineBegin { next } => {
                         if pos != 0 {
-                            break None;
+                            break NO_VALUE;
                         }
                         node = next;
                     }
                     Node::LineEnd { next } => {
                         if pos != hay.len() {
-                            break None;
+                            break NO_VALUE;
                         }
                         node = next;
                     }
                     Node::Accept => {
                         if self.accepts(pos) {
                             self.note_accept(pos);
-                            break Some(pos);
+                            break pos;
                         }
-                        break None;
+                        break NO_VALUE;
                     }
-                    Node::Alt { alt, .. } => {
-                        let key = self.memo_key(node, pos);
-                        if let Some(k) = &key {
-                            if let Some(v) = self.memo_get(k) {
-                                let v = memo_decode(v);
-                                self.note_memo_hit(v, node, pos, k);
-                                break v;
+                    Node::Alt { alt, next } => {
+                        // A branch that cannot match here is not worth a pending node.
+                        match (self.live(alt, pos), self.live(next, pos)) {
+                            (false, false) => break NO_VALUE,
+                            (true, false) => {
+                                node = alt;
+                                continue;
                             }
+                            (false, true) => {
+                                node = next;
+                                continue;
+                            }
+                            (true, true) => {}
                         }
-                        self.pending.push(Pending {
-                            node,
-                            phase: Phase::AltLeft,
-                            pos,
-                            acc: None,
-                            undo_len: self.undo.len(),
-                            saved: (0, 0),
-                            key,
-                        });
+                        let key = match self.memo_lookup(node, pos) {
+                            Ok(v) => break v,
+                            Err(key) => key,
+                        };
+                        self.push(node, pos, Phase::AltLeft, key);
                         node = alt;
                     }
-                    Node::Repeat { alt, next } => {
-                        let key = self.memo_key(node, pos);
-                        if let Some(k) = &key {
-                            if let Some(v) = self.memo_get(k) {
-                                let v = memo_decode(v);
-                                self.note_memo_hit(v, node, pos, k);
-                                break v;
-                            }
+                    Node::Star { set, next, .. } if !self.memo_on => {
+                        // The same exploration as a `Repeat` over one byte: take the longest
+                        // run, then try the exits from the end of the run backwards.
+                        let set = &sets[set as usize];
+                        let end = pos + hay[pos..].iter().take_while(|&&b| set.contains(b)).count();
+                        steps += (end - pos) as u64;
+                        let Some(exit) = self.last_live(next, pos, end) else {
+                            break NO_VALUE;
+                        };
+                        if exit > pos {
+                            self.push(node, pos, Phase::StarExit, None);
+                            self.pending.last_mut().unwrap().acc = exit;
                         }
-                        let saved = self.rep[node as usize];
-                        let more = self.enter_loop(node, pos);
-                        self.pending.push(Pending {
-                            node,
-                            phase: if more {
-                                Phase::RepeatMore
-                            } else {
-                                Phase::RepeatExit
-                            },
-                            pos,
-                            acc: None,
-                            undo_len: self.undo.len(),
-                            saved,
-                            key,
-                        });
-                        node = if more { alt } else { next };
+                        pos = exit;
+                        node = next;
                     }
-                    Node::Unused => break None,
+                    Node::Repeat { alt, next } | Node::Star { alt, next, .. } => {
+                        let more = self.live(alt, pos);
+                        let exit = self.live(next, pos);
+                        if !more {
+                            // Entering the loop would find nothing (and leave the counter as
+                            // it was), so this is the exit.
+                            if !exit {
+                                break NO_VALUE;
+                            }
+                            node = next;
+                            continue;
+                        }
+                        if !prog.cyclic[node as usize] {
+                            // The counter of this loop can never stop an iteration.
+                            if !exit {
+                                node = alt;
+                                continue;
+                            }
+                            let key = match self.memo_lookup(node, pos) {
+                                Ok(v) => break v,
+                                Err(key) => key,
+                            };
+                            self.push(node, pos, Phase::LoopMore, key);
+                            node = alt;
+                            continue;
+                        }
+                        let key = match self.memo_lookup(node, pos) {
+                            Ok(v) => break v,
+                            Err(key) => key,
+                        };
+                        let saved = self.rep[node as usize];
+                        if !self.enter_loop(node, pos) {
+                            self.push(node, pos, Phase::RepeatExit, key);
+                            node = next;
+                            continue;
+                        }
+                        self.push(node, pos, Phase::RepeatMore, key);
+                        let f = self.pending.last_mut().unwrap();
+                        f.saved_pos = saved.0;
+                        f.saved_count = saved.1;
+                        node = alt;
+                    }
+                    Node::Unused => break NO_VALUE,
                 }
             };
-            if !self.memo_on && self.steps > self.budget {
+            if !self.memo_on && steps > self.budget {
                 self.memo_on = true;
             }
             // Return `result` to the pending nodes until one has another branch to explore.
             while self.pending.len() > base {
-                let undo_len = self.pending.last().unwrap().undo_len;
-                while self.undo.len() > undo_len {
-                    let (g, old) = self.undo.pop().unwrap();
-                    self.caps[g as usize] = old;
+                let f = self.pending.last_mut().unwrap();
+                let undo_len = f.undo_len as usize;
+                if self.undo.len() > undo_len {
+                    for (g, old) in self.undo.drain(undo_len..).rev() {
+                        self.caps[g as usize] = old;
+                    }
                 }
                 let f = self.pending.last_mut().unwrap();
                 match f.phase {
@@ -1631,22 +2005,26 @@ impl<'a> Exec<'a> {
                         f.acc = result;
                         f.phase = Phase::AltRight;
                         pos = f.pos;
-                        node = match prog.nodes[f.node as usize] {
+                        node = match nodes[f.node as usize] {
                             Node::Alt { next, .. } => next,
                             _ => unreachable!(),
                         };
                         continue 'descend;
                     }
                     Phase::AltRight => {
-                        result = result.max(f.acc);
+                        // The furthest of both (`NO_VALUE` is the largest number).
+                        result = match (result, f.acc) {
+                            (NO_VALUE, a) | (a, NO_VALUE) => a,
+                            (a, b) => a.max(b),
+                        };
                     }
                     Phase::RepeatMore => {
-                        let (n, saved) = (f.node, f.saved);
-                        if result.is_none() {
+                        let (n, saved) = (f.node, (f.saved_pos, f.saved_count));
+                        if result == NO_VALUE {
                             f.phase = Phase::RepeatExit;
                             pos = f.pos;
-                            node = match prog.nodes[n as usize] {
-                                Node::Repeat { next, .. } => next,
+                            node = match nodes[n as usize] {
+                                Node::Repeat { next, .. } | Node::Star { next, .. } => next,
                                 _ => unreachable!(),
                             };
                             self.leave_loop(n, saved);
@@ -1654,13 +2032,45 @@ impl<'a> Exec<'a> {
                         }
                         self.leave_loop(n, saved);
                     }
+                    Phase::LoopMore => {
+                        if result == NO_VALUE {
+                            f.phase = Phase::RepeatExit;
+                            pos = f.pos;
+                            node = match nodes[f.node as usize] {
+                                Node::Repeat { next, .. } | Node::Star { next, .. } => next,
+                                _ => unreachable!(),
+                            };
+                            continue 'descend;
+                        }
+                    }
                     Phase::RepeatExit => {}
+                    Phase::StarExit => {
+                        if result == NO_VALUE && f.acc > f.pos {
+                            let (lo, hi, n) = (f.pos, f.acc - 1, f.node);
+                            let next = match nodes[n as usize] {
+                                Node::Star { next, .. } => next,
+                                _ => unreachable!(),
+                            };
+                            if let Some(exit) = self.last_live(next, lo, hi) {
+                                self.pending.last_mut().unwrap().acc = exit;
+                                pos = exit;
+                                node = next;
+                                continue 'descend;
+                            }
+                        }
+                    }
                 }
                 let f = self.pending.pop().unwrap();
-                if let Some(k) = f.key {
-                    self.memo_put(k, result);
+                if f.key != NO_KEY {
+                    if f.counters {
+                        let c = self.key_counters.pop().unwrap();
+                        self.memo_counters.insert((f.key, c), result);
+                    } else {
+                        self.memo.insert(f.key, result);
+                    }
                 }
             }
+            self.steps = steps;
             return result;
         }
     }
@@ -1724,16 +2134,16 @@ impl<'a> Exec<'a> {
                 }
                 Node::LineBegin { next } | Node::LineEnd { next } => node = next,
                 Node::Alt { alt, next } => {
-                    node = if self.run(alt, pos) == Some(target) {
+                    node = if self.run(alt, pos) == target {
                         alt
                     } else {
                         next
                     };
                 }
-                Node::Repeat { alt, next } => {
+                Node::Repeat { alt, next } | Node::Star { alt, next, .. } => {
                     let saved = self.rep[node as usize];
                     if self.enter_loop(node, pos) {
-                        if self.run(alt, pos).is_some() {
+                        if self.run(alt, pos) != NO_VALUE {
                             touched.push(node);
                             node = alt;
                             continue;
