@@ -10,17 +10,22 @@
 
 pub mod arith;
 pub mod attrs;
+pub mod context;
 pub mod control;
 pub mod corepkgs;
 pub mod derivation;
 pub mod fetch;
 pub mod flakeref;
+pub mod hash;
 pub mod json;
 pub mod lists;
+pub mod matching;
 pub mod paths;
 pub mod store;
+pub mod serial;
 pub mod strings;
 pub mod types;
+pub mod versions;
 
 use crate::error::EvalError;
 use crate::eval::lower::Globals;
@@ -43,7 +48,8 @@ pub struct Builtin {
 /// Per-evaluation state kept by builtins.
 #[derive(Default)]
 pub struct Caches {
-    // pub regexes: rustc_hash::FxHashMap<Vec<u8>, Rc<crate::regex::Regex>>,
+    /// Compiled regular expressions of `match` and `split`, by pattern.
+    pub regexes: rustc_hash::FxHashMap<Vec<u8>, Rc<crate::regex::Regex>>,
     /// Store paths of source paths already "copied".
     pub source_paths: rustc_hash::FxHashMap<String, String>,
     /// Every derivation and `toFile` result made so far (stands in for the store).
@@ -86,6 +92,11 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(store::BUILTINS)
         .chain(fetch::BUILTINS)
         .chain(flakeref::BUILTINS)
+        .chain(context::BUILTINS)
+        .chain(hash::BUILTINS)
+        .chain(versions::BUILTINS)
+        .chain(serial::BUILTINS)
+        .chain(matching::BUILTINS)
 }
 
 /// Builds the global scope: `builtins`, the aliases, and the constants.

@@ -14,6 +14,7 @@ pub mod eval;
 pub mod flake;
 pub mod numfmt;
 pub mod print;
+pub mod regex;
 pub mod stack;
 pub mod store;
 pub mod syntax;

@@ -32,5 +32,5 @@ pub fn exhausted() -> bool {
         set_base(1 << 20);
         return false;
     }
-    base.wrapping_sub(here()) > BUDGET.with(|b| b.get())
+    base.saturating_sub(here()) > BUDGET.with(|b| b.get())
 }

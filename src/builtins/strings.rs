@@ -133,7 +133,11 @@ fn has_context(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 }
 
 fn unsafe_discard_string_context(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let s = ev.arg_string(args, 0, "unsafeDiscardStringContext")?;
+    // Coerces like string interpolation (paths are copied, `outPath` and `__toString` used).
+    let v = ev.force(&args[0]).map_err(|e| e.frame(Pos::NONE, "while evaluating the argument passed to builtins.unsafeDiscardStringContext"))?;
+    let s = ev
+        .coerce_to_string(&v, Coercion::INTERPOLATE)
+        .map_err(|e| e.frame(Pos::NONE, "while evaluating the argument passed to builtins.unsafeDiscardStringContext"))?;
     if !s.has_context() {
         return Ok(Value::String(s));
     }

@@ -38,7 +38,7 @@ Options:
       --lint-short-path-literals | --lint-absolute-path-literals | --lint-url-literals LEVEL
                            Report path literals without './', absolute or home path
                            literals, or unquoted URLs: ignore (default), warn or fatal
-      --no-location        Accepted for compatibility
+      --no-location        Leave source locations out of --xml output
   -h, --help               Show this help
 
 Environment: NIX_PATH (search path), NO_COLOR.
@@ -57,6 +57,8 @@ struct Args {
     strict: bool,
     json: bool,
     xml: bool,
+    /// `--xml` shows source locations unless `--no-location`.
+    no_location: bool,
     raw: bool,
     attr_paths: Vec<String>,
     auto_args: Vec<(String, AutoArg)>,
@@ -91,7 +93,9 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             "--json" => out.json = true,
             "--xml" => out.xml = true,
             "--raw" => out.raw = true,
-            "--eval" | "--read-write-mode" | "--readonly-mode" | "--no-location" | "--location" => {}
+            "--no-location" => out.no_location = true,
+            "--location" => out.no_location = false,
+            "--eval" | "--read-write-mode" | "--readonly-mode" => {}
             "-A" | "--attr" => out.attr_paths.push(value(&a)?),
             "--arg" => {
                 let n = value(&a)?;
@@ -286,7 +290,9 @@ fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
             out.extend_from_slice(json.as_bytes());
             out.push(b'\n');
         } else if args.xml {
-            return Err(crate::error::EvalError::eval("--xml output is not supported yet"));
+            let mut ctx = Vec::new();
+            let xml = crate::builtins::serial::value_to_xml(ev, &v, args.strict, !args.no_location, &mut ctx)?;
+            out.extend_from_slice(&xml);
         } else if args.raw {
             let s = ev.coerce_to_string(&v, crate::eval::ops::Coercion::INTERPOLATE)?;
             out.extend_from_slice(s.as_bytes());

@@ -1,0 +1,2 @@
+# addDrvOutputDependencies needs exactly one context element
+builtins.addDrvOutputDependencies "plain"

@@ -1,0 +1,2 @@
+# addDrvOutputDependencies needs exactly one context element
+builtins.addDrvOutputDependencies (builtins.appendContext "a" { "/nix/store/658hk0cj0g4qzp007dmlgmwnaibzdjcq-a.drv" = { path = true; outputs = [ "out" ]; }; })

@@ -1,0 +1,2 @@
+# appendContext keys must be store paths
+builtins.appendContext "a" { "/tmp/x" = { path = true; }; }

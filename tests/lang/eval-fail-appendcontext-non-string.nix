@@ -1,0 +1,2 @@
+# appendContext does not coerce its first argument
+builtins.appendContext ./lib/data.txt { }

@@ -1,0 +1,2 @@
+# a context value must be a set
+builtins.appendContext "a" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = true; }

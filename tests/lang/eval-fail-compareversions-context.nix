@@ -1,0 +1,2 @@
+# compareVersions refuses strings with a context
+builtins.compareVersions "1.0" (builtins.appendContext "1.1" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; })

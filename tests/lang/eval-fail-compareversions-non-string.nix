@@ -1,0 +1,2 @@
+# compareVersions takes strings
+builtins.compareVersions "1.0" 1

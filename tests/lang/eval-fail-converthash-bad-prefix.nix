@@ -1,0 +1,2 @@
+# convertHash with an unknown algorithm prefix
+builtins.convertHash { hash = "sha3:abc"; toHashFormat = "sri"; }

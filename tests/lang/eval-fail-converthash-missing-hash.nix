@@ -1,0 +1,2 @@
+# convertHash without the hash attribute
+builtins.convertHash { toHashFormat = "sri"; }

@@ -1,0 +1,2 @@
+# convertHash takes a set
+builtins.convertHash "sha256:abc"

@@ -1,0 +1,2 @@
+# fromJSON takes a string
+builtins.fromJSON 1

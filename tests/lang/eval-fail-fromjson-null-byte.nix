@@ -1,0 +1,2 @@
+# fromJSON of a string holding a NUL
+builtins.fromJSON "\"a\\u0000b\""

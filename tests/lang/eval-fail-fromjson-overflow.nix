@@ -1,0 +1,2 @@
+# fromJSON of a float that overflows
+builtins.fromJSON "[1e400]"

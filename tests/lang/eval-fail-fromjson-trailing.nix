@@ -1,0 +1,2 @@
+# fromJSON refuses text after the value
+builtins.fromJSON "1 2"

@@ -1,0 +1,2 @@
+# fromJSON of an integer above the Nix range
+builtins.fromJSON "9223372036854775808"

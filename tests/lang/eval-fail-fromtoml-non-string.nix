@@ -1,0 +1,2 @@
+# fromTOML takes a string
+builtins.fromTOML { }

@@ -1,0 +1,2 @@
+# fromTOML reports syntax errors
+builtins.fromTOML "a = "

@@ -1,0 +1,2 @@
+# getContext does not coerce its argument
+builtins.getContext ./lib/data.txt

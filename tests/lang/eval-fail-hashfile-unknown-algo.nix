@@ -1,0 +1,2 @@
+# hashFile with an unknown algorithm
+builtins.hashFile "crc32" ./lib/data.txt

@@ -1,0 +1,2 @@
+# hashString with an unknown algorithm fails before forcing the string
+builtins.hashString "sha3" (throw "not reached")

@@ -1,0 +1,2 @@
+# parseDrvName takes a string
+builtins.parseDrvName { name = "a"; }

@@ -1,0 +1,2 @@
+# an unclosed repetition
+builtins.match "a{1" "a"

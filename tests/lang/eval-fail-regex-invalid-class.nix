@@ -1,0 +1,2 @@
+# an unknown character class
+builtins.match "[[:nope:]]" "a"

@@ -1,0 +1,2 @@
+# split with an escape that POSIX extended syntax does not have
+builtins.split "\\d" "1"

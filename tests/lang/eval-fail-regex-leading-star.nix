@@ -1,0 +1,2 @@
+# a quantifier with nothing to repeat
+builtins.split "*a" "a"

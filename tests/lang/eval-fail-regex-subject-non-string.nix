@@ -1,0 +1,2 @@
+# the subject is not coerced
+builtins.match "a" ./lib/data.txt

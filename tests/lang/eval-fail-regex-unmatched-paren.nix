@@ -1,0 +1,2 @@
+# an unmatched closing parenthesis
+builtins.match "a)" "a"

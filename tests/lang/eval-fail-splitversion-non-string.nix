@@ -1,0 +1,2 @@
+# splitVersion takes a string
+builtins.splitVersion 1.0

@@ -1,0 +1,2 @@
+# toJSON refuses built-in functions
+builtins.toJSON [ builtins.map ]

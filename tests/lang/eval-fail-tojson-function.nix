@@ -1,0 +1,2 @@
+# toJSON refuses functions
+builtins.toJSON { a = [ (x: x) ]; }

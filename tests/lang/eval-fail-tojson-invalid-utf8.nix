@@ -1,0 +1,2 @@
+# toJSON refuses strings that are not UTF-8
+builtins.toJSON { a = builtins.substring 0 1 "é"; }

@@ -1,0 +1,2 @@
+# __toString must lead to a string when converting to JSON
+builtins.toJSON { __toString = self: 1; }

@@ -1,0 +1,2 @@
+# toXML forces everything it shows
+builtins.toXML { a = [ 1 (throw "inside toXML") ]; }

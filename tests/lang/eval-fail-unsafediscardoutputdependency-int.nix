@@ -1,0 +1,2 @@
+# unsafeDiscardOutputDependency coerces like string interpolation
+builtins.unsafeDiscardOutputDependency 1
