@@ -52,20 +52,23 @@ impl Value {
         }
     }
 
-    /// The phrase CppNix uses in type errors ("a string", "an integer", ...).
-    pub fn type_phrase(&self) -> &'static str {
+    /// The phrase CppNix uses in type errors ("a string", "an integer", ...; CppNix's
+    /// `showType`).
+    pub fn type_phrase(&self) -> std::borrow::Cow<'static, str> {
+        use std::borrow::Cow::{Borrowed, Owned};
         match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a Boolean",
-            Value::Int(_) => "an integer",
-            Value::Float(_) => "a float",
-            Value::String(_) => "a string",
-            Value::Path(_) => "a path",
-            Value::Attrs(_) => "a set",
-            Value::List(_) => "a list",
-            Value::Lambda(_) => "a function",
-            Value::PrimOp(_) => "a built-in function",
-            Value::PrimOpApp(_) => "a partially applied built-in function",
+            Value::Null => Borrowed("null"),
+            Value::Bool(_) => Borrowed("a Boolean"),
+            Value::Int(_) => Borrowed("an integer"),
+            Value::Float(_) => Borrowed("a float"),
+            Value::String(s) if s.has_context() => Borrowed("a string with context"),
+            Value::String(_) => Borrowed("a string"),
+            Value::Path(_) => Borrowed("a path"),
+            Value::Attrs(_) => Borrowed("a set"),
+            Value::List(_) => Borrowed("a list"),
+            Value::Lambda(_) => Borrowed("a function"),
+            Value::PrimOp(op) => Owned(format!("the built-in function '{}'", op.name)),
+            Value::PrimOpApp(app) => Owned(format!("the partially applied built-in function '{}'", app.op.name)),
         }
     }
 

@@ -593,14 +593,14 @@ pub fn declared_inputs(ev: &mut Evaluator, file: &str, shown: &str) -> EvalResul
 }
 
 trait TypeNameLong {
-    fn type_name_long(&self) -> &'static str;
+    fn type_name_long(&self) -> std::borrow::Cow<'static, str>;
 }
 
 impl TypeNameLong for Value {
-    /// CppNix's `showType` without article ("a set", "a function").
-    fn type_name_long(&self) -> &'static str {
+    /// CppNix's `showType` ("a set"), with every kind of function shown as "a function".
+    fn type_name_long(&self) -> std::borrow::Cow<'static, str> {
         match self {
-            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "a function",
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "a function".into(),
             other => other.type_phrase(),
         }
     }
