@@ -181,6 +181,12 @@ impl Evaluator {
         Ok(lower::show_root(&parse.tree(), file, &self.globals, &mut self.sources, &self.lower_options))
     }
 
+    /// Evaluates compiled code in the global scope.
+    pub fn eval_root(&mut self, expr: &'static Expr) -> EvalResult {
+        let env = self.root_env.clone();
+        self.eval(expr, &env)
+    }
+
     /// Evaluates an expression given as text (like `-E`), relative to `base_dir`.
     pub fn eval_str(&mut self, text: &str, base_dir: &str) -> EvalResult {
         let expr = self.compile(Origin::String, text.into(), base_dir.to_string())?;
@@ -691,7 +697,7 @@ impl Evaluator {
 
     fn call_builtin(&mut self, op: &'static crate::builtins::Builtin, args: &[Thunk], pos: Pos) -> EvalResult {
         self.check_stack()?;
-        (op.func)(self, args).map_err(|e| e.at(pos))
+        (op.func)(self, args).map_err(|e| e.at(pos).frame(pos, format!("while calling the '{}' builtin", op.name)))
     }
 
     fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {

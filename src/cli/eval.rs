@@ -248,7 +248,7 @@ fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
     if args.parse_only {
         let (origin, text) = match (&args.expr, &args.file) {
             (Some(e), _) => (crate::syntax::source::Origin::String, e.clone()),
-            (None, Some(f)) if f == "-" => (crate::syntax::source::Origin::String, read_stdin()?),
+            (None, Some(f)) if f == "-" => (crate::syntax::source::Origin::Stdin, read_stdin()?),
             (None, Some(f)) => {
                 let path = if f.starts_with('/') { f.clone() } else { format!("{}/{}", cwd(), f) };
                 let bytes = std::fs::read(&path)
@@ -267,7 +267,8 @@ fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
     let root = match (&args.expr, &args.file) {
         (None, Some(f)) if f == "-" => {
             let text = read_stdin()?;
-            ev.eval_str(&text, &cwd())?
+            let expr = ev.compile(crate::syntax::source::Origin::Stdin, text.into(), cwd())?;
+            ev.eval_root(expr)?
         }
         (Some(e), _) => ev.eval_str(e, &cwd())?,
         (None, Some(f)) => {

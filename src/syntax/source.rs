@@ -31,6 +31,8 @@ pub enum Origin {
     File(PathBuf),
     /// An expression given on the command line or through an API call.
     String,
+    /// An expression read from standard input.
+    Stdin,
     /// Built-in Nix code shipped with nixeval.
     Builtin(&'static str),
 }
@@ -68,6 +70,7 @@ impl SourceFile {
         match &self.origin {
             Origin::File(p) => p.display().to_string(),
             Origin::String => "«string»".to_string(),
+            Origin::Stdin => "«stdin»".to_string(),
             Origin::Builtin(n) => format!("«nixeval-internal»/{n}"),
         }
     }
