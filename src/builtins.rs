@@ -16,6 +16,7 @@ pub mod corepkgs;
 pub mod derivation;
 pub mod fetch;
 pub mod flakeref;
+pub mod getflake;
 pub mod hash;
 pub mod json;
 pub mod lists;
@@ -54,6 +55,8 @@ pub struct Caches {
     pub source_paths: rustc_hash::FxHashMap<String, String>,
     /// Every derivation and `toFile` result made so far (stands in for the store).
     pub drv_hashes: crate::store::derivation::DrvHashes,
+    /// `getFlake`'s view of the flake file system; `None` makes `getFlake` unavailable.
+    pub get_flake: Option<getflake::GetFlakeState>,
 }
 
 /// Builtins that are also visible without the `builtins.` prefix under their own name.
@@ -92,6 +95,7 @@ pub fn all_builtins() -> impl Iterator<Item = &'static Builtin> {
         .chain(store::BUILTINS)
         .chain(fetch::BUILTINS)
         .chain(flakeref::BUILTINS)
+        .chain(getflake::BUILTINS)
         .chain(context::BUILTINS)
         .chain(hash::BUILTINS)
         .chain(versions::BUILTINS)
@@ -108,6 +112,7 @@ pub fn globals(ev: &mut Evaluator) -> Globals {
     let fetch_closure = features.iter().any(|f| f == "fetch-closure");
     for b in all_builtins() {
         let flake_builtin = matches!(b.name, "parseFlakeRef" | "flakeRefToString");
+        let flake_builtin = flake_builtin || b.name == "getFlake";
         let flakes = features.iter().any(|f| f == "flakes");
         if (b.name == "fetchTree" && !fetch_tree) || (b.name == "fetchClosure" && !fetch_closure) || (flake_builtin && !flakes) {
             continue;

@@ -204,7 +204,11 @@ pub fn run(args: Vec<String>) -> Exit {
     options.max_stack_bytes = STACK - (64 << 20);
     let show_trace = args.show_trace;
     let (code, out, err) = crate::eval::with_big_stack(STACK, move || {
-        let mut ev = Evaluator::new(options, Box::new(crate::eval::io::RealIo));
+        // The host file system, in which `builtins.getFlake` can make flake sources visible at
+        // their store paths.
+        let mounts = crate::flake::call::Mounts::default();
+        let mut ev = Evaluator::new(options, Box::new(crate::flake::call::FlakeIo::new(mounts.clone())));
+        ev.caches.get_flake = Some(crate::builtins::getflake::GetFlakeState::new(mounts));
         ev.reset_stack_base();
         let result = evaluate(&mut ev, &args);
         let opts = RenderOptions { show_trace, color: super::stderr_color() };

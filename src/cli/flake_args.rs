@@ -143,6 +143,7 @@ pub fn run_with_load_result(
         }
         let mounts = Mounts::default();
         let mut ev = Evaluator::new(options, Box::new(FlakeIo::new(mounts.clone())));
+        ev.caches.get_flake = Some(crate::builtins::getflake::GetFlakeState::new(mounts.clone()));
         ev.reset_stack_base();
         let base_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let mut fopts = FlakeOptions::new(base_dir);

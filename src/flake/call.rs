@@ -88,7 +88,7 @@ enum Mapped {
 }
 
 /// An [`EvalIo`] over the host file system in which the store paths of located flake sources
-/// read from their directories on disk.
+/// read from their directories on disk; every other path reads exactly as with [`RealIo`].
 pub struct FlakeIo {
     mounts: Mounts,
 }
@@ -154,6 +154,7 @@ impl EvalIo for FlakeIo {
                 Some(_) => Ok(path.to_string()),
                 None => Err(missing(path)),
             },
+            Mapped::Real(real) if real == path => RealIo.resolve_import(path),
             Mapped::Real(real) => match std::fs::metadata(&real) {
                 Ok(m) if m.is_dir() => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
                 Ok(_) => Ok(path.to_string()),
@@ -205,6 +206,16 @@ impl EvalIo for FlakeIo {
             Mapped::Hidden(_) | Mapped::Embedded(..) => false,
             Mapped::Real(real) => RealIo.is_executable(&real),
         }
+    }
+    fn mtime(&self, path: &str) -> Option<i64> {
+        match self.map(path) {
+            Mapped::Hidden(_) | Mapped::Embedded(..) => None,
+            Mapped::Real(real) => RealIo.mtime(&real),
+        }
+    }
+    /// Programs run in host directories only: a mapped store path is not a real directory.
+    fn run_program(&self, program: &str, dir: &str, args: &[&str]) -> Result<Vec<u8>, String> {
+        RealIo.run_program(program, dir, args)
     }
     fn nar_sha256(&self, path: &str) -> Result<[u8; 32], String> {
         let real = match self.map(path) {
