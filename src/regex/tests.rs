@@ -563,3 +563,29 @@ fn search_paths_agree_on_generated_cases() {
         }
     }
 }
+
+/// Loops over groups that can match empty, on inputs long enough to switch the memo on.
+/// Expectations from nix-instantiate (on repetitions of `unit` cut to `n / unit.len()` copies).
+#[test]
+fn nested_empty_loops_on_long_inputs() {
+    const CASES: &[(&[u8], &[u8], &[u8])] = &[
+        (b"(.*)*", b"a", b"[ \"\" ]"),
+        (b"(.*)*", b"ab", b"[ \"\" ]"),
+        (b"(.*)*", b"abx", b"[ \"\" ]"),
+        (b"(a*)*", b"a", b"[ \"\" ]"),
+        (b"(a*)*", b"ab", b"null"),
+        (b"(a*)*", b"abx", b"null"),
+    ];
+    for &(pattern, unit, expect) in CASES {
+        for n in [256usize, 1000, 5000] {
+            let s = unit.repeat(n / unit.len());
+            assert_eq!(
+                show(&both(Match, pattern, &s)),
+                show(expect),
+                "{:?} on {n} bytes of {:?}",
+                show(pattern),
+                show(unit)
+            );
+        }
+    }
+}
