@@ -137,10 +137,6 @@ pub fn globals(ev: &mut Evaluator) -> Globals {
         ("nixPath", nix_path, false),
     ];
     for (name, v, plain) in constants {
-        if name == "currentSystem" && !ev.options.impure {
-            // Pure evaluation has no `currentSystem` (as in CppNix); `--system` or `--impure`
-            // provide it. We keep it available because flakes' `nixeval` commands pass it.
-        }
         entries.push(AttrEntry { name: Symbol::new(name), pos: Pos::NONE, value: v.clone().into() });
         if plain {
             globals.insert(Symbol::new(name), v);

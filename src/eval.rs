@@ -19,7 +19,7 @@ pub mod symbol;
 pub mod value;
 
 use crate::error::{ErrorKind, EvalError};
-use crate::syntax::source::{FileId, Origin, Pos, SourceMap};
+use crate::syntax::source::{Origin, Pos, SourceMap};
 use expr::{AttrName, AttrValue, AttrsDef, Expr, LambdaDef, Param};
 use lower::{Globals, LowerOptions};
 use rustc_hash::FxHashMap;
@@ -197,10 +197,6 @@ impl Evaluator {
     /// Evaluates a file (a directory means its `default.nix`), with the import cache.
     pub fn eval_file(&mut self, path: &str) -> EvalResult {
         self.import_path(path)
-    }
-
-    pub fn file_id_of_last(&self) -> FileId {
-        FileId(0)
     }
 
     // ----- forcing ---------------------------------------------------------------------------

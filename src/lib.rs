@@ -35,3 +35,13 @@ pub fn eval_to_string(expr: &str) -> Result<String, EvalError> {
     ev.force_deep(&v)?;
     Ok(String::from_utf8_lossy(&print::print_value(&v)).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn eval_to_string_forces_and_prints() {
+        assert_eq!(super::eval_to_string("{ b = [ (1 + 1) ]; a = \"x\"; }").unwrap(), "{ a = \"x\"; b = [ 2 ]; }");
+        let err = super::eval_to_string("{ }.missing").unwrap_err();
+        assert_eq!(err.kind(), super::ErrorKind::MissingAttr);
+    }
+}

@@ -29,6 +29,12 @@ impl Coercion {
     pub const PLAIN: Coercion = Coercion { more: false, copy_to_store: false };
 }
 
+/// A part of a concatenation: already evaluated, or still to evaluate.
+enum Part {
+    Done(Value),
+    Todo(&'static Expr),
+}
+
 fn int_overflow(verb: &str, a: i64, op: &str, b: i64) -> EvalError {
     EvalError::new(ErrorKind::Overflow, format!("integer overflow in {verb} {a} {op} {b}"))
 }
@@ -114,9 +120,9 @@ impl Evaluator {
                     if let Value::Int(b) = r {
                         return a.checked_add(b).map(Value::Int).ok_or_else(|| int_overflow("adding", a, "+", b).at(pos));
                     }
-                    return self.concat_from(Some(l), &[rhs], Some(r), false, pos, env);
+                    return self.concat_from([Part::Done(l), Part::Done(r)].into_iter(), false, pos, env);
                 }
-                self.concat_from(Some(l), &[rhs], None, false, pos, env)
+                self.concat_from([Part::Done(l), Part::Todo(rhs)].into_iter(), false, pos, env)
             }
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let l = self.eval(lhs, env)?;
@@ -209,19 +215,16 @@ impl Evaluator {
     }
 
     pub(super) fn eval_concat(&mut self, parts: &'static [Expr], force_string: bool, pos: Pos, env: &Env) -> EvalResult {
-        let refs: Vec<&'static Expr> = parts.iter().collect();
-        self.concat_from(None, &refs, None, force_string, pos, env)
+        self.concat_from(parts.iter().map(Part::Todo), force_string, pos, env)
     }
 
     /// CppNix's `ExprConcatStrings`: the first part's type decides between number addition,
-    /// path concatenation and string concatenation. `first` is an already evaluated first part
-    /// (then `parts` are the remaining ones), `second` an already evaluated `parts[0]`.
+    /// path concatenation and string concatenation. Parts may come already evaluated (`+`
+    /// evaluates its left operand first to try the integer fast path).
     #[inline(never)]
     fn concat_from(
         &mut self,
-        first: Option<Value>,
-        parts: &[&'static Expr],
-        second: Option<Value>,
+        parts: impl Iterator<Item = Part>,
         force_string: bool,
         pos: Pos,
         env: &Env,
@@ -238,16 +241,10 @@ impl Evaluator {
         let mut nf: f64 = 0.0;
         let mut buf: Vec<u8> = Vec::new();
         let mut ctx: Vec<Box<str>> = Vec::new();
-        let offset = first.is_some() as usize;
-        let mut first = first;
-        let mut second = second;
-        for i in 0..parts.len() + offset {
-            let v = if i == 0 && offset == 1 {
-                first.take().unwrap()
-            } else if i == 1 && offset == 1 && second.is_some() {
-                second.take().unwrap()
-            } else {
-                self.eval(parts[i - offset], env)?
+        for (i, part) in parts.enumerate() {
+            let v = match part {
+                Part::Done(v) => v,
+                Part::Todo(e) => self.eval(e, env)?,
             };
             if i == 0 && !force_string {
                 kind = match v {
@@ -483,12 +480,7 @@ impl Evaluator {
                 Ok(x.0.len() < y.0.len())
             }
             _ => {
-                let msg = if std::mem::discriminant(a) == std::mem::discriminant(b) {
-                    format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())
-                } else {
-                    format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())
-                };
-                Err(EvalError::type_error(msg))
+                Err(EvalError::type_error(format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())))
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Runtime values: [`Value`] (always in weak head normal form), [`Thunk`] (the only place where
 //! laziness lives), attribute sets, strings with contexts, lists, closures and environments.
 //!
-//! Layout choices, made for speed: a `Value` is 16 bytes (a tag and one word: numbers inline,
-//! everything else behind one `Rc`); a `Thunk` is either an already-known value (no allocation)
+//! Layout choices, made for speed: a `Value` is 24 bytes (a tag and at most two words: numbers
+//! inline, everything else behind one `Rc`; paths are the one fat `Rc<str>`); a `Thunk` is either an already-known value (no allocation)
 //! or a shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
 //! (binary search for lookups, a linear merge for `//`); iteration in name order (printing,
 //! `attrNames`) sorts on demand. Reference cycles created by recursive scopes (`rec`, `let`) are
@@ -34,7 +34,7 @@ pub enum Value {
     PrimOpApp(Rc<PrimOpApp>),
 }
 
-const _: () = assert!(std::mem::size_of::<Value>() <= 24);
+const _: () = assert!(std::mem::size_of::<Value>() == 24);
 
 impl Value {
     /// The name `builtins.typeOf` gives this value's type.
