@@ -309,84 +309,91 @@ impl Evaluator {
         }
     }
 
+    /// Evaluates an expression to weak head normal form.
+    ///
+    /// This is a thin dispatcher: everything but constants, variables and `if` lives in
+    /// separate functions that are never inlined here, so that the frame of this function (which
+    /// sits on the native stack once per level of Nix evaluation) stays small.
     pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult {
         match expr {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Var { depth, slot, pos } => self.force(lookup(env, *depth, *slot)).map_err(|e| e.at(*pos)),
+            Expr::Var { depth, slot, pos } => match self.force(lookup(env, *depth, *slot)) {
+                Ok(v) => Ok(v),
+                Err(e) => Err(e.at(*pos)),
+            },
+            Expr::If { cond, then, else_, pos } => match self.eval(cond, env)? {
+                Value::Bool(true) => self.eval(then, env),
+                Value::Bool(false) => self.eval(else_, env),
+                other => Err(not_a_bool(&other, *pos, "while evaluating a branch condition")),
+            },
             Expr::WithVar { name, withs, pos } => self.eval_with_var(*name, withs, *pos, env),
             Expr::Select { expr, path, default, pos } => self.eval_select(expr, path, default.as_deref(), *pos, env),
             Expr::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
             Expr::Attrs(def) => self.eval_attrs(def, env),
-            Expr::List(items) => {
-                let mut v = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    v.push(self.thunk_of(item, env));
-                }
-                Ok(Value::list(v))
-            }
+            Expr::List(items) => self.eval_list(items, env),
             Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
-            Expr::Call { func, args, pos } => {
-                let mut f = self.eval(func, env)?;
-                for arg in args.iter() {
-                    let a = self.thunk_of(arg, env);
-                    f = self.call_value(f, a, *pos)?;
-                }
-                Ok(f)
-            }
-            Expr::Let { bindings, body } => {
-                let env2 = self.rec_frame(bindings, env)?.0;
-                self.eval(body, &env2)
-            }
-            Expr::With { namespace, body, .. } => {
-                let t = self.thunk_of(namespace, env);
-                let env2 = new_env1(t, env);
-                self.eval(body, &env2)
-            }
-            Expr::If { cond, then, else_, pos } => {
-                let c = self.eval(cond, env)?;
-                match c {
-                    Value::Bool(true) => self.eval(then, env),
-                    Value::Bool(false) => self.eval(else_, env),
-                    other => Err(EvalError::type_error(format!(
-                        "expected a Boolean but found {}: {}",
-                        other.type_phrase(),
-                        crate::print::short(&other)
-                    ))
-                    .at(*pos)
-                    .frame(*pos, "while evaluating a branch condition")),
-                }
-            }
-            Expr::Assert { cond, body, text, pos } => {
-                let c = self.eval(cond, env)?;
-                match c {
-                    Value::Bool(true) => self.eval(body, env),
-                    Value::Bool(false) => {
-                        Err(EvalError::new(ErrorKind::Assert, format!("assertion '{}' failed", text)).at(*pos))
-                    }
-                    other => Err(EvalError::type_error(format!(
-                        "expected a Boolean but found {}: {}",
-                        other.type_phrase(),
-                        crate::print::short(&other)
-                    ))
-                    .at(*pos)
-                    .frame(*pos, "while evaluating the condition of the assertion")),
-                }
-            }
-            Expr::Not { expr, pos } => {
-                let v = self.eval(expr, env)?;
-                match v {
-                    Value::Bool(b) => Ok(Value::Bool(!b)),
-                    other => Err(EvalError::type_error(format!(
-                        "expected a Boolean but found {}: {}",
-                        other.type_phrase(),
-                        crate::print::short(&other)
-                    ))
-                    .at(*pos)),
-                }
-            }
+            Expr::Call { func, args, pos } => self.eval_call(func, args, *pos, env),
+            Expr::Let { bindings, body } => self.eval_let(bindings, body, env),
+            Expr::With { namespace, body, .. } => self.eval_with(namespace, body, env),
+            Expr::Assert { cond, body, text, pos } => self.eval_assert(cond, body, text, *pos, env),
+            Expr::Not { expr, pos } => self.eval_not(expr, *pos, env),
             Expr::Bin { op, lhs, rhs, pos } => self.eval_bin(*op, lhs, rhs, *pos, env),
             Expr::Concat { parts, force_string, pos } => self.eval_concat(parts, *force_string, *pos, env),
             Expr::CurPos(pos) => Ok(self.pos_attrs(*pos)),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_list(&mut self, items: &'static [Expr], env: &Env) -> EvalResult {
+        let mut v = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            v.push(self.thunk_of(item, env));
+        }
+        Ok(Value::list(v))
+    }
+
+    #[inline(never)]
+    fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
+        let mut f = self.eval(func, env)?;
+        for arg in args.iter() {
+            let a = self.thunk_of(arg, env);
+            f = self.call_value(f, a, pos)?;
+        }
+        Ok(f)
+    }
+
+    #[inline(never)]
+    fn eval_let(&mut self, bindings: &'static AttrsDef, body: &'static Expr, env: &Env) -> EvalResult {
+        let env2 = self.rec_frame(bindings, env)?.0;
+        self.eval(body, &env2)
+    }
+
+    #[inline(never)]
+    fn eval_with(&mut self, namespace: &'static Expr, body: &'static Expr, env: &Env) -> EvalResult {
+        let t = self.thunk_of(namespace, env);
+        let env2 = new_env1(t, env);
+        self.eval(body, &env2)
+    }
+
+    #[inline(never)]
+    fn eval_assert(&mut self, cond: &'static Expr, body: &'static Expr, text: &str, pos: Pos, env: &Env) -> EvalResult {
+        match self.eval(cond, env)? {
+            Value::Bool(true) => self.eval(body, env),
+            Value::Bool(false) => Err(EvalError::new(ErrorKind::Assert, format!("assertion '{}' failed", text)).at(pos)),
+            other => Err(not_a_bool(&other, pos, "while evaluating the condition of the assertion")),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_not(&mut self, expr: &'static Expr, pos: Pos, env: &Env) -> EvalResult {
+        match self.eval(expr, env)? {
+            Value::Bool(b) => Ok(Value::Bool(!b)),
+            other => Err(EvalError::type_error(format!(
+                "expected a Boolean but found {}: {}",
+                other.type_phrase(),
+                crate::print::short(&other)
+            ))
+            .at(pos)),
         }
     }
 
@@ -405,6 +412,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_with_var(&mut self, name: Symbol, withs: &[u32], pos: Pos, env: &Env) -> EvalResult {
         for &depth in withs {
             let t = lookup(env, depth, 0).clone();
@@ -448,6 +456,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_select(
         &mut self,
         target: &'static Expr,
@@ -504,6 +513,7 @@ impl Evaluator {
         Ok(v)
     }
 
+    #[inline(never)]
     fn eval_has_attr(&mut self, target: &'static Expr, path: &'static [AttrName], env: &Env) -> EvalResult {
         let mut v = self.eval(target, env)?;
         let last = path.len() - 1;
@@ -525,6 +535,7 @@ impl Evaluator {
 
     /// Builds the frame of a `rec` set or `let`: one slot per static attribute, then the
     /// inherit sources. Returns the frame and the static attributes' thunks.
+    #[inline(never)]
     fn rec_frame(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult<(Env, Vec<Thunk>)> {
         let n = def.statics.len();
         let mut slots: Vec<Thunk> = Vec::with_capacity(n + def.sources.len());
@@ -565,6 +576,7 @@ impl Evaluator {
         Ok((frame, statics))
     }
 
+    #[inline(never)]
     fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
         let (scope, values): (Env, Vec<Thunk>) = if def.rec {
             self.rec_frame(def, env)?
@@ -700,73 +712,7 @@ impl Evaluator {
         let def: &'static LambdaDef = closure.def;
         let env = match &def.param {
             Param::Ident(_) => new_env1(arg, &closure.env),
-            Param::Formals { formals, ellipsis, at } => {
-                let argv = self.force(&arg).map_err(|e| e.at(pos))?;
-                let Value::Attrs(args) = &argv else {
-                    return Err(EvalError::type_error(format!(
-                        "expected a set but found {}: {}",
-                        argv.type_phrase(),
-                        crate::print::short(&argv)
-                    ))
-                    .at(pos)
-                    .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
-                };
-                let mut slots: Vec<Thunk> = Vec::with_capacity(formals.len() + at.is_some() as usize);
-                let mut defaults: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
-                let mut used = 0usize;
-                for formal in formals.iter() {
-                    match args.get(formal.name) {
-                        Some(t) => {
-                            used += 1;
-                            slots.push(t.clone());
-                        }
-                        None => match &formal.default {
-                            Some(Expr::Const(v)) => slots.push(Thunk::Ready(v.clone())),
-                            Some(d) => {
-                                let cell = Thunk::new_cell(ThunkState::Blackhole);
-                                defaults.push((cell.clone(), d));
-                                slots.push(Thunk::Lazy(cell));
-                            }
-                            None => {
-                                return Err(EvalError::type_error(format!(
-                                    "function '{}' called without required argument '{}'",
-                                    self.lambda_short_name(def),
-                                    formal.name
-                                ))
-                                .at(pos)
-                                .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
-                            }
-                        },
-                    }
-                }
-                if !*ellipsis && used < args.len() {
-                    for entry in args.iter() {
-                        if !formals.iter().any(|f| f.name == entry.name) {
-                            let mut err = EvalError::type_error(format!(
-                                "function '{}' called with unexpected argument '{}'",
-                                self.lambda_short_name(def),
-                                entry.name
-                            ))
-                            .at(pos);
-                            if let Some(s) = crate::error::did_you_mean(
-                                entry.name.as_str(),
-                                formals.iter().map(|f| f.name.as_str()),
-                            ) {
-                                err = err.with_hint(format!("did you mean '{s}'?"));
-                            }
-                            return Err(err.frame(def.pos, format!("while calling {}", self.lambda_name(def))));
-                        }
-                    }
-                }
-                if at.is_some() {
-                    slots.push(Thunk::Ready(argv.clone()));
-                }
-                let env = new_env(slots.into_boxed_slice(), &closure.env);
-                for (cell, d) in defaults {
-                    *cell.state.borrow_mut() = ThunkState::Suspended(d, env.clone());
-                }
-                env
-            }
+            Param::Formals { .. } => self.bind_formals(def, &closure.env, arg, pos)?,
         };
         // As CppNix: the depth is checked before it is incremented.
         if self.call_depth > self.options.max_call_depth {
@@ -779,7 +725,88 @@ impl Evaluator {
         }
         let result = self.eval(&def.body, &env);
         self.call_depth -= 1;
-        result.map_err(|e| e.at(pos).frame(pos, format!("while calling {}", self.lambda_name(def))))
+        match result {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.call_frame(e, def, pos)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn call_frame(&self, e: EvalError, def: &LambdaDef, pos: Pos) -> EvalError {
+        e.at(pos).frame(pos, format!("while calling {}", self.lambda_name(def)))
+    }
+
+    /// Binds the formals of `{ a, b ? d, ... } @ x:` to an argument set: one slot per formal,
+    /// then the `@` name.
+    #[inline(never)]
+    fn bind_formals(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult<Env> {
+        let Param::Formals { formals, ellipsis, at } = &def.param else { unreachable!("called for formals") };
+        let argv = self.force(&arg).map_err(|e| e.at(pos))?;
+        let Value::Attrs(args) = &argv else {
+            return Err(EvalError::type_error(format!(
+                "expected a set but found {}: {}",
+                argv.type_phrase(),
+                crate::print::short(&argv)
+            ))
+            .at(pos)
+            .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+        };
+        let mut slots: Vec<Thunk> = Vec::with_capacity(formals.len() + at.is_some() as usize);
+        let mut defaults: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+        let mut used = 0usize;
+        for formal in formals.iter() {
+            match args.get(formal.name) {
+                Some(t) => {
+                    used += 1;
+                    slots.push(t.clone());
+                }
+                None => match &formal.default {
+                    Some(Expr::Const(v)) => slots.push(Thunk::Ready(v.clone())),
+                    Some(d) => {
+                        let cell = Thunk::new_cell(ThunkState::Blackhole);
+                        defaults.push((cell.clone(), d));
+                        slots.push(Thunk::Lazy(cell));
+                    }
+                    None => {
+                        return Err(EvalError::type_error(format!(
+                            "function '{}' called without required argument '{}'",
+                            self.lambda_short_name(def),
+                            formal.name
+                        ))
+                        .at(pos)
+                        .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                    }
+                },
+            }
+        }
+        if !*ellipsis && used < args.len() {
+            for entry in args.iter() {
+                if !formals.iter().any(|f| f.name == entry.name) {
+                    let mut err = EvalError::type_error(format!(
+                        "function '{}' called with unexpected argument '{}'",
+                        self.lambda_short_name(def),
+                        entry.name
+                    ))
+                    .at(pos);
+                    if let Some(s) = crate::error::did_you_mean(
+                        entry.name.as_str(),
+                        formals.iter().map(|f| f.name.as_str()),
+                    ) {
+                        err = err.with_hint(format!("did you mean '{s}'?"));
+                    }
+                    return Err(err.frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                }
+            }
+        }
+        if at.is_some() {
+            slots.push(Thunk::Ready(argv.clone()));
+        }
+        let env = new_env(slots.into_boxed_slice(), parent);
+        for (cell, d) in defaults {
+            *cell.state.borrow_mut() = ThunkState::Suspended(d, env.clone());
+        }
+        Ok(env)
     }
 
     fn lambda_short_name(&self, def: &LambdaDef) -> String {
@@ -885,6 +912,14 @@ fn show_path(path: &[AttrName], upto: usize, last: Option<Symbol>) -> String {
 #[cold]
 pub fn stack_overflow() -> EvalError {
     EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded")
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_bool(v: &Value, pos: Pos, frame: &str) -> EvalError {
+    EvalError::type_error(format!("expected a Boolean but found {}: {}", v.type_phrase(), crate::print::short(v)))
+        .at(pos)
+        .frame(pos, frame.to_string())
 }
 
 #[cold]

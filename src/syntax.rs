@@ -55,7 +55,106 @@ pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
 pub const MAX_NESTING: usize = 5000;
 
 /// Rejects sources whose brackets nest deeper than [`MAX_NESTING`], before parsing them.
+/// A quick scan decides for nearly every file; only files it finds close to the limit are
+/// tokenized to measure the depth exactly.
 fn check_nesting(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
+    if quick_nesting_depth(text.as_bytes()) < MAX_NESTING / 2 {
+        return Ok(());
+    }
+    check_nesting_exactly(text, file, map)
+}
+
+/// The bracket nesting depth of Nix source, from a scan that knows strings, indented strings
+/// and comments (brackets inside them do not count) and counts `${` as an opening bracket.
+/// Used only to decide whether the exact (tokenizing) check is needed.
+pub fn quick_nesting_depth(b: &[u8]) -> usize {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ctx {
+        Code,
+        Str,
+        Indented,
+    }
+    // The contexts that closing brackets return to.
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut ctx = Ctx::Code;
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'\'' || c == b'-';
+    while i < b.len() {
+        let c = b[i];
+        match ctx {
+            Ctx::Code => match c {
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 2;
+                    continue;
+                }
+                b'"' => ctx = Ctx::Str,
+                b'\'' if b.get(i + 1) == Some(&b'\'') && (i == 0 || !ident(b[i - 1])) => {
+                    ctx = Ctx::Indented;
+                    i += 1;
+                }
+                b'(' | b'[' | b'{' => {
+                    stack.push(Ctx::Code);
+                    depth += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Code);
+                    depth += 1;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    ctx = stack.pop().unwrap_or(Ctx::Code);
+                }
+                _ => {}
+            },
+            Ctx::Str => match c {
+                b'\\' => i += 1,
+                b'"' => ctx = Ctx::Code,
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Str);
+                    ctx = Ctx::Code;
+                    depth += 1;
+                    i += 1;
+                }
+                _ => {}
+            },
+            Ctx::Indented => match c {
+                b'\'' if b.get(i + 1) == Some(&b'\'') => {
+                    match b.get(i + 2) {
+                        // `'''` and `''$` are escapes, and so is `''\` with the byte after it.
+                        Some(b'\'') | Some(b'$') => i += 1,
+                        Some(b'\\') => i += 2,
+                        _ => ctx = Ctx::Code,
+                    }
+                    i += 1;
+                }
+                b'$' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Indented);
+                    ctx = Ctx::Code;
+                    depth += 1;
+                    i += 1;
+                }
+                _ => {}
+            },
+        }
+        max = max.max(depth);
+        i += 1;
+    }
+    max
+}
+
+fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
     use SyntaxKind::*;
     let mut depth = 0usize;
     let mut offset = 0usize;
@@ -178,4 +277,55 @@ fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut Sour
     };
     let pos = map.pos(file, start, stop);
     EvalError::new(ErrorKind::Parse, msg).at(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The depth measured on rnix's tokens, for comparison.
+    fn token_depth(text: &str) -> usize {
+        use SyntaxKind::*;
+        let (mut depth, mut max) = (0usize, 0usize);
+        for (kind, _) in rnix::tokenize(text) {
+            match kind {
+                TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn quick_depth_agrees_with_tokens() {
+        let cases = [
+            "1",
+            "[ [ [ 1 ] ] ]",
+            r#""((((" + "]]]""#,
+            r#"" ${ { a = [ "${ "(" }" ]; }.a } ""#,
+            "''\n  ((( ${ [ 1 ] } '''  ''${ [ ''\\[ \n''",
+            "# ((((\n[ /* [[[[ */ 1 ]",
+            "let f' = x: x; g'' = [ f' ]; in ( g'' )",
+            "{ a = ''x''; b = [ ( 1 ) ]; }",
+            r#""\${ [ [" + ./a/${"b"}"#,
+            "x: (y: [ x y ])",
+        ];
+        for c in cases {
+            assert_eq!(quick_nesting_depth(c.as_bytes()), token_depth(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_still_rejected() {
+        let text = format!("{}1{}", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1));
+        let mut map = SourceMap::new();
+        let file = map.add(crate::syntax::source::Origin::String, text.clone().into());
+        assert!(check_nesting(&text, file, &mut map).is_err());
+        let text = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+        assert!(check_nesting(&text, file, &mut map).is_ok());
+    }
 }

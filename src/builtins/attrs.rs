@@ -28,7 +28,7 @@ pub const BUILTINS: &[Builtin] = &[
 
 fn attr_names(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let a = ev.arg_attrs(args, 0, "attrNames")?;
-    let names = a.sorted_by_name().into_iter().map(|e| Thunk::Ready(Value::str(e.name.as_str()))).collect();
+    let names = a.sorted_by_name().into_iter().map(|e| Thunk::Ready(Value::symbol_str(e.name))).collect();
     Ok(Value::list(names))
 }
 
@@ -119,7 +119,7 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         .iter()
         .map(|e| {
             let f = f.clone();
-            let name = Thunk::Ready(Value::str(e.name.as_str()));
+            let name = Thunk::Ready(Value::symbol_str(e.name));
             let value = e.value.clone();
             AttrEntry {
                 name: e.name,
@@ -196,7 +196,7 @@ fn zip_attrs_with(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
                 pos: Pos::NONE,
                 value: Thunk::new_native(move |ev: &mut Evaluator| {
                     let fv = ev.force(&f)?;
-                    ev.call2(&fv, Thunk::Ready(Value::str(name.as_str())), values.clone())
+                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), values.clone())
                 }),
             }
         })

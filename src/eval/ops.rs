@@ -35,6 +35,8 @@ enum Part {
     Todo(&'static Expr),
 }
 
+#[cold]
+#[inline(never)]
 fn int_overflow(verb: &str, a: i64, op: &str, b: i64) -> EvalError {
     EvalError::new(ErrorKind::Overflow, format!("integer overflow in {verb} {a} {op} {b}"))
 }
@@ -90,7 +92,86 @@ fn as_f64(v: &Value) -> f64 {
 }
 
 impl Evaluator {
+    /// Binary operators. A small dispatcher, for the same reason as `eval`: the bodies of the
+    /// less common operators live in functions of their own.
     pub(super) fn eval_bin(&mut self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, pos: Pos, env: &Env) -> EvalResult {
+        match op {
+            BinOp::Add => {
+                let l = self.eval(lhs, env)?;
+                if let Value::Int(a) = l {
+                    let r = self.eval(rhs, env)?;
+                    if let Value::Int(b) = r {
+                        return match a.checked_add(b) {
+                            Some(n) => Ok(Value::Int(n)),
+                            None => Err(int_overflow("adding", a, "+", b).at(pos)),
+                        };
+                    }
+                    return self.add_slow(l, Part::Done(r), pos, env);
+                }
+                self.add_slow(l, Part::Todo(rhs), pos, env)
+            }
+            BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                match (op, &l, &r) {
+                    (BinOp::Sub, Value::Int(a), Value::Int(b)) => match a.checked_sub(*b) {
+                        Some(n) => Ok(Value::Int(n)),
+                        None => Err(int_overflow("subtracting", *a, "-", *b).at(pos)),
+                    },
+                    _ => arith(op, &l, &r).map_err(|e| e.at(pos)),
+                }
+            }
+            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    return Ok(Value::Bool(match op {
+                        BinOp::Less => a < b,
+                        BinOp::Greater => a > b,
+                        BinOp::LessEq => a <= b,
+                        _ => a >= b,
+                    }));
+                }
+                self.bin_compare(op, l, r, pos)
+            }
+            BinOp::Eq | BinOp::NotEq => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                let eq = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => a == b,
+                    _ => self.bin_equal(l, r, pos)?,
+                };
+                Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
+            }
+            _ => self.eval_bin_other(op, lhs, rhs, pos, env),
+        }
+    }
+
+    /// `+` on anything but two integers.
+    #[inline(never)]
+    fn add_slow(&mut self, l: Value, r: Part, pos: Pos, env: &Env) -> EvalResult {
+        self.concat_from([Part::Done(l), r].into_iter(), false, pos, env)
+    }
+
+    #[inline(never)]
+    fn bin_compare(&mut self, op: BinOp, l: Value, r: Value, pos: Pos) -> EvalResult {
+        // CppNix evaluates `a > b` as `b < a` and `a <= b` as `!(b < a)`.
+        let res = match op {
+            BinOp::Less => self.less_than(&l, &r),
+            BinOp::Greater => self.less_than(&r, &l),
+            BinOp::LessEq => self.less_than(&r, &l).map(|b| !b),
+            _ => self.less_than(&l, &r).map(|b| !b),
+        };
+        Ok(Value::Bool(res.map_err(|e| e.at(pos))?))
+    }
+
+    #[inline(never)]
+    fn bin_equal(&mut self, l: Value, r: Value, pos: Pos) -> EvalResult<bool> {
+        self.values_equal(&l, &r).map_err(|e| e.at(pos))
+    }
+
+    #[inline(never)]
+    fn eval_bin_other(&mut self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, pos: Pos, env: &Env) -> EvalResult {
         match op {
             BinOp::And => {
                 let l = self.eval_bool(lhs, env, pos, "in the left operand of the AND (&&) operator")?;
@@ -112,40 +193,6 @@ impl Evaluator {
                     return Ok(Value::Bool(true));
                 }
                 Ok(Value::Bool(self.eval_bool(rhs, env, pos, "in the right operand of the IMPL (->) operator")?))
-            }
-            BinOp::Add => {
-                let l = self.eval(lhs, env)?;
-                if let Value::Int(a) = l {
-                    let r = self.eval(rhs, env)?;
-                    if let Value::Int(b) = r {
-                        return a.checked_add(b).map(Value::Int).ok_or_else(|| int_overflow("adding", a, "+", b).at(pos));
-                    }
-                    return self.concat_from([Part::Done(l), Part::Done(r)].into_iter(), false, pos, env);
-                }
-                self.concat_from([Part::Done(l), Part::Todo(rhs)].into_iter(), false, pos, env)
-            }
-            BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
-                arith(op, &l, &r).map_err(|e| e.at(pos))
-            }
-            BinOp::Eq | BinOp::NotEq => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
-                let eq = self.values_equal(&l, &r).map_err(|e| e.at(pos))?;
-                Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
-            }
-            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
-                // CppNix evaluates `a > b` as `b < a` and `a <= b` as `!(b < a)`.
-                let res = match op {
-                    BinOp::Less => self.less_than(&l, &r),
-                    BinOp::Greater => self.less_than(&r, &l),
-                    BinOp::LessEq => self.less_than(&r, &l).map(|b| !b),
-                    _ => self.less_than(&l, &r).map(|b| !b),
-                };
-                Ok(Value::Bool(res.map_err(|e| e.at(pos))?))
             }
             BinOp::Concat => {
                 let l = self.eval(lhs, env)?;
@@ -198,6 +245,7 @@ impl Evaluator {
                 let arg = self.thunk_of(a, env);
                 self.call_value(fv, arg, pos)
             }
+            _ => unreachable!("handled by eval_bin"),
         }
     }
 

@@ -12,7 +12,9 @@ use std::cell::RefCell;
 pub struct Symbol(pub u32);
 
 struct Interner {
-    map: FxHashMap<&'static str, Symbol>,
+    /// Keyed by the name's bytes, so that names computed at run time (dynamic attributes,
+    /// `listToAttrs`) are found without validating their UTF-8 first.
+    map: FxHashMap<&'static [u8], Symbol>,
     names: Vec<&'static str>,
 }
 
@@ -29,13 +31,25 @@ impl Interner {
         i
     }
     fn intern(&mut self, s: &str) -> Symbol {
-        if let Some(&sym) = self.map.get(s) {
+        self.intern_bytes(s.as_bytes())
+    }
+    fn intern_bytes(&mut self, b: &[u8]) -> Symbol {
+        if let Some(&sym) = self.map.get(b) {
             return sym;
         }
-        let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
+        // A name that is not UTF-8 keeps its own symbol; it is shown with replacement characters.
+        let leaked: &'static str = match std::str::from_utf8(b) {
+            Ok(s) => Box::leak(s.to_owned().into_boxed_str()),
+            Err(_) => Box::leak(String::from_utf8_lossy(b).into_owned().into_boxed_str()),
+        };
+        let key: &'static [u8] = if leaked.len() == b.len() && leaked.as_bytes() == b {
+            leaked.as_bytes()
+        } else {
+            Box::leak(b.to_owned().into_boxed_slice())
+        };
         let sym = Symbol(self.names.len() as u32);
         self.names.push(leaked);
-        self.map.insert(leaked, sym);
+        self.map.insert(key, sym);
         sym
     }
 }
@@ -45,10 +59,7 @@ impl Symbol {
         INTERNER.with(|i| i.borrow_mut().intern(s))
     }
     pub fn from_bytes(b: &[u8]) -> Symbol {
-        match std::str::from_utf8(b) {
-            Ok(s) => Symbol::new(s),
-            Err(_) => Symbol::new(&String::from_utf8_lossy(b)),
-        }
+        INTERNER.with(|i| i.borrow_mut().intern_bytes(b))
     }
     pub fn as_str(self) -> &'static str {
         INTERNER.with(|i| i.borrow().names[self.0 as usize])

@@ -92,6 +92,18 @@ impl Value {
         Value::List(Rc::new(List(items)))
     }
 
+    /// The string of an attribute name (`attrNames`, `mapAttrs`): one shared string per symbol.
+    pub fn symbol_str(name: Symbol) -> Value {
+        NAME_STRINGS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let i = name.0 as usize;
+            if cache.len() <= i {
+                cache.resize(i + 1, None);
+            }
+            Value::String(cache[i].get_or_insert_with(|| NixString::new(name.as_str().as_bytes().into())).clone())
+        })
+    }
+
     pub fn empty_attrs() -> Value {
         EMPTY_ATTRS.with(|e| Value::Attrs(e.clone()))
     }
@@ -99,6 +111,7 @@ impl Value {
 
 thread_local! {
     static EMPTY_ATTRS: Rc<Attrs> = Rc::new(Attrs::default());
+    static NAME_STRINGS: std::cell::RefCell<Vec<Option<NixString>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A list's elements. Wrapped so that a list value is one thin pointer.
@@ -242,9 +255,21 @@ impl Attrs {
     }
     /// Entries in lexicographic order of their names, as Nix shows them.
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
-        let mut v: Vec<&AttrEntry> = self.entries.iter().collect();
-        v.sort_unstable_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        v
+        // Look every name up once, then sort on its first eight bytes (a big-endian integer
+        // orders like the bytes) and on the whole name only when those are equal.
+        let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let name = e.name.as_str();
+                let mut prefix = [0u8; 8];
+                let n = name.len().min(8);
+                prefix[..n].copy_from_slice(&name.as_bytes()[..n]);
+                (u64::from_be_bytes(prefix), name, e)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        keyed.into_iter().map(|(_, _, e)| e).collect()
     }
     /// Inserts or replaces an entry.
     pub fn insert(&mut self, entry: AttrEntry) {
