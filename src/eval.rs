@@ -11,6 +11,7 @@
 //! and receive their arguments unevaluated; `ops` holds the operator semantics (arithmetic,
 //! comparison, equality, string coercion).
 
+pub mod escape;
 pub mod expr;
 pub mod io;
 pub mod lower;
@@ -356,7 +357,13 @@ impl Evaluator {
     fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
         let mut f = self.eval(func, env)?;
         for arg in args.iter() {
-            let a = self.thunk_of(arg, env);
+            let a = match &f {
+                Value::Lambda(c) if c.def.strict_param => match eager_scalar(arg, env, 4) {
+                    Some(v) => Thunk::Ready(v),
+                    None => self.thunk_of(arg, env),
+                },
+                _ => self.thunk_of(arg, env),
+            };
             f = self.call_value(f, a, pos)?;
         }
         Ok(f)
@@ -875,6 +882,47 @@ impl Evaluator {
         let slots: Vec<Thunk> = scope.iter().map(|e| e.value.clone()).collect();
         let env = new_env(slots.into_boxed_slice(), &self.root_env.clone());
         self.eval(expr, &env)
+    }
+}
+
+/// The value of a cheap, total expression over numbers that are already known: a number, a
+/// variable whose value is a number already computed, or arithmetic and comparisons of those
+/// that succeed. Nothing is forced and nothing can fail or be observed, so the caller may use the
+/// result in place of a thunk of `expr` where the thunk itself cannot be seen (a parameter that
+/// is only forced, see `escape`). `None` when the expression is anything else or fails (the
+/// thunk then reports the error when, and if, it is forced).
+fn eager_scalar(expr: &'static Expr, env: &Env, budget: u32) -> Option<Value> {
+    match expr {
+        Expr::Const(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
+        Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot) {
+            Thunk::Ready(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
+            Thunk::Lazy(cell) => match cell.state.borrow() {
+                ThunkState::Done(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        Expr::Bin { op, lhs, rhs, .. } if budget > 0 => {
+            let l = eager_scalar(lhs, env, budget - 1)?;
+            let r = eager_scalar(rhs, env, budget - 1)?;
+            use expr::BinOp::*;
+            match op {
+                Add | Sub | Mul | Div => ops::arith(*op, &l, &r).ok(),
+                Less | LessEq | Greater | GreaterEq | Eq | NotEq => match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => Some(Value::Bool(match op {
+                        Less => a < b,
+                        LessEq => a <= b,
+                        Greater => a > b,
+                        GreaterEq => a >= b,
+                        Eq => a == b,
+                        _ => a != b,
+                    })),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -113,6 +113,9 @@ pub struct LambdaDef {
     pub pos: Pos,
     pub param: Param,
     pub body: Expr,
+    /// `x: body` where the body only ever evaluates `x` and never stores it (see `escape`):
+    /// cheap arguments may then be computed before the call.
+    pub strict_param: bool,
 }
 
 pub enum Param {

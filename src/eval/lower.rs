@@ -730,7 +730,9 @@ impl<'a> Lowerer<'a> {
                 self.scopes.push(Scope::Frame(frame));
                 let body = self.expr(body_ast);
                 self.scopes.pop();
-                Ok(Expr::Lambda(Box::new(LambdaDef { name, pos, param: Param::Ident(arg), body: body? })))
+                let body = body?;
+                let strict_param = super::escape::param_only_forced(&body);
+                Ok(Expr::Lambda(Box::new(LambdaDef { name, pos, param: Param::Ident(arg), body, strict_param })))
             }
             ast::Param::Pattern(pat) => {
                 let mut names: Vec<(Symbol, Option<ast::Expr>, rowan::TextRange)> = Vec::new();
@@ -786,6 +788,7 @@ impl<'a> Lowerer<'a> {
                     pos,
                     param: Param::Formals { formals: formals.into_boxed_slice(), ellipsis, at },
                     body,
+                    strict_param: false,
                 })))
             }
         }

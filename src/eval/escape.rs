@@ -1,0 +1,130 @@
+//! Which function parameters are only ever *evaluated* by the function's body, never stored.
+//!
+//! A parameter `x` of `x: body` escapes when a reference to it sits where the evaluator keeps a
+//! thunk rather than a value: a list element, an attribute value, a `let` binding, a function
+//! argument, a `with` namespace, a default of a formal. A parameter that never escapes is only
+//! ever forced, so whether its argument was computed before the call or on first use cannot be
+//! observed (not even by printing unevaluated values, which shows `<CODE>` for thunks). The
+//! evaluator then computes cheap total arguments, such as `n - 1` on an already known integer,
+//! before the call instead of allocating a thunk (see `Evaluator::eager_scalar`).
+//!
+//! The walk mirrors the frames the evaluator opens: one per lambda, `let`, `with` and attribute
+//! set that opens a frame (see [`AttrsDef`]). Where in doubt it answers "escapes".
+
+use super::expr::{AttrName, AttrValue, AttrsDef, BinOp, Expr, Param};
+
+/// Whether the parameter of a lambda whose body is `body` (the parameter is slot 0 of the frame
+/// the body runs in) is only ever evaluated.
+pub fn param_only_forced(body: &Expr) -> bool {
+    !escapes(body, 0, false)
+}
+
+/// Whether `e`, evaluated `depth` frames below the parameter's frame, stores the parameter.
+/// `lazy`: `e` itself is in a position where a variable would be kept as a thunk.
+fn escapes(e: &Expr, depth: u32, lazy: bool) -> bool {
+    match e {
+        Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar { .. } => false,
+        Expr::Var { depth: d, slot, .. } => lazy && *d == depth && *slot == 0,
+        Expr::Select { expr, path, default, .. } => {
+            escapes(expr, depth, false)
+                || path_escapes(path, depth)
+                || default.as_deref().is_some_and(|d| escapes(d, depth, false))
+        }
+        Expr::HasAttr { expr, path } => escapes(expr, depth, false) || path_escapes(path, depth),
+        Expr::Attrs(def) => attrs_escape(def, depth),
+        Expr::List(items) => items.iter().any(|i| escapes(i, depth, true)),
+        Expr::Lambda(def) => {
+            let inner = depth + 1;
+            let defaults = match &def.param {
+                Param::Ident(_) => false,
+                Param::Formals { formals, .. } => {
+                    formals.iter().any(|f| f.default.as_ref().is_some_and(|d| escapes(d, inner, true)))
+                }
+            };
+            defaults || escapes(&def.body, inner, false)
+        }
+        Expr::Call { func, args, .. } => escapes(func, depth, false) || args.iter().any(|a| escapes(a, depth, true)),
+        Expr::Let { bindings, body } => attrs_escape(bindings, depth) || escapes(body, depth + 1, false),
+        Expr::With { namespace, body, .. } => escapes(namespace, depth, true) || escapes(body, depth + 1, false),
+        Expr::If { cond, then, else_, .. } => {
+            escapes(cond, depth, false) || escapes(then, depth, false) || escapes(else_, depth, false)
+        }
+        Expr::Assert { cond, body, .. } => escapes(cond, depth, false) || escapes(body, depth, false),
+        Expr::Not { expr, .. } => escapes(expr, depth, false),
+        Expr::Bin { op, lhs, rhs, .. } => match op {
+            // The argument side of a pipe is passed as a thunk.
+            BinOp::PipeRight => escapes(lhs, depth, true) || escapes(rhs, depth, false),
+            BinOp::PipeLeft => escapes(lhs, depth, false) || escapes(rhs, depth, true),
+            _ => escapes(lhs, depth, false) || escapes(rhs, depth, false),
+        },
+        Expr::Concat { parts, .. } => parts.iter().any(|p| escapes(p, depth, false)),
+    }
+}
+
+fn path_escapes(path: &[AttrName], depth: u32) -> bool {
+    path.iter().any(|n| match n {
+        AttrName::Static(_) => false,
+        AttrName::Dynamic(e) => escapes(e, depth, false),
+    })
+}
+
+/// An attribute set literal or `let` bindings: values and sources are kept as thunks.
+fn attrs_escape(def: &AttrsDef, depth: u32) -> bool {
+    // `let` always opens a frame; sets do when `opens_frame` says so.
+    let inner = if def.opens_frame { depth + 1 } else { depth };
+    // Sources of a recursive set live in its frame; those of other sets outside it.
+    let sources_at = if def.rec { inner } else { depth };
+    def.statics.iter().any(|a| match &a.value {
+        AttrValue::Expr(e) => escapes(e, inner, true),
+        AttrValue::Inherit(e) => escapes(e, depth, true),
+    }) || def.dynamics.iter().any(|d| escapes(&d.name, inner, false) || escapes(&d.value, inner, true))
+        || def.sources.iter().any(|s| escapes(s, sources_at, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::expr::{Expr, Param};
+    use crate::eval::{EvalOptions, Evaluator};
+    use crate::syntax::source::Origin;
+
+    /// Whether the outermost lambda of `src` has a parameter that is only forced.
+    fn only_forced(src: &str) -> bool {
+        let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::MemIo::default()));
+        let e = ev.compile(Origin::String, src.into(), "/".into()).expect("parses");
+        match e {
+            Expr::Lambda(def) => {
+                assert!(matches!(def.param, Param::Ident(_)));
+                def.strict_param
+            }
+            _ => panic!("not a lambda: {src}"),
+        }
+    }
+
+    #[test]
+    fn forced_only() {
+        assert!(only_forced("n: if n < 2 then n else n - 1"));
+        assert!(only_forced("n: n + 1"));
+        assert!(only_forced("x: y: x * y"));
+        assert!(only_forced("x: let a = 1; in a + x"));
+        assert!(only_forced("x: { a = 1; }.${x}"));
+        assert!(!only_forced("x: { a = 1; }.${toString x}"));
+        assert!(only_forced("x: with { }; x + 1"));
+    }
+
+    #[test]
+    fn stored() {
+        assert!(!only_forced("x: [ x ]"));
+        assert!(!only_forced("x: { a = x; }"));
+        assert!(!only_forced("x: { inherit x; }"));
+        assert!(!only_forced("x: rec { a = x; }"));
+        assert!(!only_forced("x: let a = x; in a"));
+        assert!(!only_forced("x: f: f x"));
+        assert!(!only_forced("x: y: [ x ]"));
+        assert!(!only_forced("x: with x; 1"));
+        assert!(!only_forced("x: { a ? x }: a"));
+        assert!(!only_forced("x: let y = 1; in { inherit x y; }"));
+        assert!(!only_forced("x: with { }; [ x ]"));
+        assert!(!only_forced("x: { inherit ({ a = x; }) a; }"));
+        assert!(!only_forced("x: rec { inherit ({ a = x; }) a; }"));
+    }
+}
