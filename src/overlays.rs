@@ -78,6 +78,8 @@ pub struct Layer {
     pub label: String,
     /// `file:line` of the function, when it is a Nix function.
     pub origin: Option<String>,
+    /// The name of the composed overlay it was taken out of (`overlays.default`).
+    pub part_of: Option<String>,
     /// The names of its two arguments (`final`, `prev`), when it is a `x: y: ...` lambda.
     pub args: Option<(String, String)>,
     /// The attributes it returned, once applied.
@@ -98,6 +100,7 @@ impl Layer {
             parent,
             label: String::new(),
             origin: None,
+            part_of: None,
             args: None,
             defines: None,
             out: None,
@@ -289,7 +292,14 @@ fn apply_layers(
         rec.borrow_mut().ctx.pop();
         let out = r?;
         let Value::Attrs(out) = out else {
-            return Err(crate::builtins::type_err("a set", &out).frame(Pos::NONE, "while applying an overlay (an overlay must return a set)"));
+            let func = rec.borrow().scopes[scope].layers[i].func.clone();
+            let pos = match &func {
+                Some(Value::Lambda(c)) => c.def.pos,
+                _ => Pos::NONE,
+            };
+            return Err(crate::builtins::type_err("a set", &out)
+                .at(pos)
+                .frame(pos, "while applying this overlay (an overlay must return a set of attributes)"));
         };
         let wrapped = Rc::new(wrap_attrs(rec, scope, i, &out));
         {
@@ -478,19 +488,25 @@ fn slot0(env: &crate::eval::value::EnvData) -> Option<&Thunk> {
     }
 }
 
-/// `composeExtensions f g` (the library's `final: prev: let fApplied = f final prev; prev' = ...`):
-/// its `f` and `g`.
+/// `composeExtensions f g` — a closure `final: prev: ...` over two one-argument frames `g` and
+/// `f` whose body merges with `//` (nixpkgs' `let fApplied = f final prev; ... in fApplied // g
+/// final prev'`, and the same idea written differently): its `f` and `g`, unforced. The caller
+/// confirms that both are functions.
 pub fn composed_parts(c: &Closure) -> Option<(Thunk, Thunk)> {
     ident(&c.def.param)?;
     let Expr::Lambda(inner) = &c.def.body else { return None };
     ident(&inner.param)?;
-    let names = let_names(&inner.body)?;
-    if !(names.contains(&"fApplied") && names.contains(&"prev'")) {
+    let body = match &inner.body {
+        Expr::Let { body, .. } => &**body,
+        b => b,
+    };
+    if !matches!(body, Expr::Bin { op: crate::eval::expr::BinOp::Update, .. }) {
         return None;
     }
-    let g = slot0(&c.env)?.clone();
-    let f = slot0(c.env.parent.as_ref()?)?.clone();
-    Some((f, g))
+    let Slots::One(g) = &c.env.slots else { return None };
+    let parent = c.env.parent.as_ref()?;
+    let Slots::One(f) = &parent.slots else { return None };
+    Some((f.clone(), g.clone()))
 }
 
 /// `extends overlay f` (`final: let prev = f final; in prev // overlay final prev`): its
@@ -510,12 +526,11 @@ pub fn extends_parts(c: &Closure) -> Option<(Thunk, Thunk)> {
     Some((overlay, f))
 }
 
-/// The library's identity overlay `final: prev: { }` that ends `composeManyExtensions`.
-fn is_library_identity(ev: &Evaluator, c: &Closure) -> bool {
+/// An overlay `final: prev: { }` (the end of `composeManyExtensions`' fold).
+fn is_empty_overlay(c: &Closure) -> bool {
     let Expr::Lambda(inner) = &c.def.body else { return false };
-    let empty = matches!(&inner.body, Expr::Attrs(d) if d.statics.is_empty() && d.dynamics.is_empty())
-        || matches!(&inner.body, Expr::Const(Value::Attrs(a)) if a.is_empty());
-    empty && ev.sources.describe(c.def.pos).is_some_and(|(f, _, _)| f.ends_with("fixed-points.nix"))
+    matches!(&inner.body, Expr::Attrs(d) if d.statics.is_empty() && d.dynamics.is_empty())
+        || matches!(&inner.body, Expr::Const(Value::Attrs(a)) if a.is_empty())
 }
 
 /// Splits an overlay into its layers (in application order), each with the composed overlay it
@@ -525,14 +540,17 @@ pub fn decompose(ev: &mut Evaluator, v: &Value, parent: Option<&Value>, out: &mu
     match v {
         Value::Lambda(c) => {
             if let Some((f, g)) = composed_parts(c) {
-                let p = parent.cloned().unwrap_or_else(|| v.clone());
-                let f = ev.force(&f)?;
-                decompose(ev, &f, Some(&p), out)?;
-                let g = ev.force(&g)?;
-                return decompose(ev, &g, Some(&p), out);
-            }
-            if is_library_identity(ev, c) {
-                return Ok(());
+                let forced = ev.force(&f).and_then(|f| Ok((f, ev.force(&g)?)));
+                if let Ok((f, g)) = forced.as_ref().map(|(f, g)| (f.clone(), g.clone())) {
+                    if f.is_function() && g.is_function() {
+                        let p = parent.cloned().unwrap_or_else(|| v.clone());
+                        decompose(ev, &f, Some(&p), out)?;
+                        if matches!(&g, Value::Lambda(gc) if is_empty_overlay(gc) && composed_parts(gc).is_none()) {
+                            return Ok(());
+                        }
+                        return decompose(ev, &g, Some(&p), out);
+                    }
+                }
             }
             out.push((v.clone(), parent.cloned()));
             Ok(())
@@ -743,7 +761,14 @@ fn describe_layers(ev: &Evaluator, report: &mut Report) {
     for s in report.scopes.iter_mut() {
         for l in s.layers.iter_mut().skip(1) {
             if let Some(Value::Lambda(c)) = &l.func {
-                l.origin = ev.sources.describe(c.def.pos).map(|(f, line, _)| format!("{f}:{line}"));
+                // Files by line (`flake.nix:78`); command-line expressions also by column.
+                l.origin = ev.sources.describe(c.def.pos).map(|(f, line, col)| {
+                    if f.starts_with('«') {
+                        format!("{f}:{line}:{col}")
+                    } else {
+                        format!("{f}:{line}")
+                    }
+                });
                 let outer = ident(&c.def.param).unwrap_or("{ ... }").to_string();
                 let inner = match &c.def.body {
                     Expr::Lambda(d) => ident(&d.param).unwrap_or("{ ... }").to_string(),
@@ -769,16 +794,11 @@ impl Report {
             for l in s.layers.iter_mut().skip(1) {
                 l.origin = l.origin.as_deref().map(origin);
                 let name = l.func.as_ref().and_then(names);
-                l.label = match name {
-                    Some(n) => n,
-                    None => match (&l.parent, &l.origin) {
-                        (Some(p), Some(o)) => match names(p) {
-                            Some(pn) => format!("{pn} ({o})"),
-                            None => o.clone(),
-                        },
-                        (_, Some(o)) => o.clone(),
-                        _ => "(a function)".to_string(),
-                    },
+                l.part_of = l.parent.as_ref().and_then(names).filter(|p| Some(p) != name.as_ref());
+                l.label = match (name, &l.origin) {
+                    (Some(n), _) => n,
+                    (None, Some(o)) => o.clone(),
+                    (None, None) => "(a function)".to_string(),
                 };
             }
         }

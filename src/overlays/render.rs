@@ -96,6 +96,21 @@ fn shown_attrs(report: &Report, s: &Scope) -> Vec<Symbol> {
         .collect()
 }
 
+/// Where a layer comes from: its position (unless it is already its name) and the composed
+/// overlay it is part of.
+fn where_of(i: usize, l: &super::Layer) -> String {
+    if i == 0 {
+        return "(base)".to_string();
+    }
+    let pos = l.origin.as_deref().filter(|o| *o != l.label);
+    match (pos, &l.part_of) {
+        (Some(o), Some(p)) => format!("{o}, in {p}"),
+        (Some(o), None) => o.to_string(),
+        (None, Some(p)) => format!("in {p}"),
+        (None, None) => "-".to_string(),
+    }
+}
+
 fn bold(color: bool, s: &str) -> String {
     if color {
         format!("\x1b[1m{s}\x1b[0m")
@@ -141,9 +156,10 @@ pub fn text(report: &Report, h: &Heading, color: bool) -> String {
         };
         let _ = writeln!(out, "{}", bold(color, &title));
         let lw = s.layers.iter().map(|l| l.label.chars().count()).max().unwrap_or(0);
-        let ow = s.layers.iter().map(|l| l.origin.as_deref().unwrap_or("(base)").chars().count()).max().unwrap_or(0);
+        let wheres: Vec<String> = s.layers.iter().enumerate().map(|(i, l)| where_of(i, l)).collect();
+        let ow = wheres.iter().map(|w| w.chars().count()).max().unwrap_or(0);
         for (i, l) in s.layers.iter().enumerate().rev() {
-            let origin = if i == 0 { "(base)".to_string() } else { l.origin.clone().unwrap_or_else(|| "-".into()) };
+            let origin = wheres[i].clone();
             let mut line = format!("  #{:<2} {}  {}", i, pad(&l.label, lw), pad(&origin, ow));
             if let Some((a, b)) = &l.args {
                 let _ = write!(line, "  {a}: {b}:");
@@ -287,6 +303,7 @@ pub fn to_json(report: &Report, h: &Heading) -> Json {
                     "label": l.label,
                     "base": i == 0,
                     "origin": l.origin,
+                    "partOf": l.part_of,
                     "arguments": l.args.as_ref().map(|(a, b)| vec![a.clone(), b.clone()]),
                     "defines": if i == 0 { Json::Null } else { json!(defines) },
                     "reads": l.reads.iter().filter(|r| r.def != DefCtx::Attr(r.attr) || true).map(|r| json!({
@@ -369,15 +386,14 @@ fn read_edges(s: &Scope) -> Vec<(usize, usize, Via, String)> {
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 fn node_label(s: &Scope, i: usize) -> String {
     let l = &s.layers[i];
-    match (&l.origin, i) {
-        (_, 0) => format!("#0 {}\n(base)", l.label),
-        (Some(o), _) if *o != l.label => format!("#{i} {}\n{o}", l.label),
-        _ => format!("#{i} {}", l.label),
+    match where_of(i, l).as_str() {
+        "-" => format!("#{i} {}", l.label),
+        w => format!("#{i} {}\n{w}", l.label),
     }
 }
 

@@ -76,6 +76,11 @@ fn describe_fn(ev: &Evaluator, v: &Value) -> String {
                 Param::Formals { .. } => format!("`{{ ... }}: ...` at {at}"),
             }
         }
+        Value::PrimOpApp(app) if std::ptr::eq(app.op, &EXTENDS) && app.args.len() == 2 => {
+            let o = app.args[0].value_if_ready().map(|v| describe_fn(ev, &v)).unwrap_or_else(|| "an overlay".into());
+            let f = app.args[1].value_if_ready().map(|v| describe_fn(ev, &v)).unwrap_or_else(|| "a function".into());
+            format!("extends ({o}) ({f})")
+        }
         other => other.type_phrase().into_owned(),
     }
 }
@@ -112,6 +117,14 @@ fn logging_set(a: &Attrs, who: Rc<str>, reader: Option<Rc<str>>) -> Value {
 
 fn fix_fn(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = ev.force(&args[0])?;
+    if let Value::PrimOpApp(app) = &f {
+        if std::ptr::eq(app.op, &EXTENDS) {
+            // Only to name them: `extends` forces both anyway.
+            for a in &app.args {
+                ev.force(a)?;
+            }
+        }
+    }
     log(&format!(
         "fix: calling f = {} with `final`, a promise of the very set f is about to return",
         describe_fn(ev, &f)
