@@ -536,7 +536,9 @@ fn is_empty_overlay(c: &Closure) -> bool {
 /// Splits an overlay into its layers (in application order), each with the composed overlay it
 /// came from.
 pub fn decompose(ev: &mut Evaluator, v: &Value, parent: Option<&Value>, out: &mut Vec<(Value, Option<Value>)>) -> EvalResult<()> {
-    crate::stack::exhausted().then(|| ()).map_or(Ok(()), |_| Err(crate::eval::stack_overflow()))?;
+    if crate::stack::exhausted() {
+        return Err(crate::eval::stack_overflow());
+    }
     match v {
         Value::Lambda(c) => {
             if let Some((f, g)) = composed_parts(c) {
@@ -804,11 +806,6 @@ impl Report {
         }
     }
 
-    /// The name of the composed overlay a layer was taken out of.
-    pub fn parent_label(&self, names: &dyn Fn(&Value) -> Option<String>, scope: usize, layer: usize) -> Option<String> {
-        self.scopes[scope].layers[layer].parent.as_ref().and_then(names)
-    }
-
     /// Whether anything failed.
     pub fn failed(&self) -> bool {
         self.fatal.is_some() || !self.errors.is_empty() || !self.cycles.is_empty()
@@ -829,7 +826,8 @@ fn findings(ev: &mut Evaluator, report: &Report) -> Vec<Finding> {
         for (li, l) in s.layers.iter().enumerate().skip(1) {
             // Argument names.
             if let Some((a, b)) = &l.args {
-                if !(arg_has_name(a, "final") && arg_has_name(b, "prev")) && !b.is_empty() {
+                let accepted = arg_has_name(a, "final") && arg_has_name(b, "prev");
+                if !accepted && !b.is_empty() {
                     out.push(Finding {
                         code: "argument-names",
                         severity: if l.label.starts_with("overlays.") { Severity::Error } else { Severity::Warning },

@@ -146,9 +146,7 @@ pub fn run(args: Vec<String>) -> Exit {
     let ecolor = super::stderr_color();
     const STACK: usize = 1 << 30;
     let outcome = crate::eval::with_big_stack(STACK, move || {
-        let mut options = EvalOptions::default();
-        options.max_stack_bytes = STACK - (64 << 20);
-        options.impure = false;
+        let mut options = EvalOptions { max_stack_bytes: STACK - (64 << 20), impure: false, ..EvalOptions::default() };
         if let Some(s) = &args.flake.system {
             options.system = s.clone();
         }
@@ -296,7 +294,7 @@ impl Session<'_> {
             Ok(Subject { name: "the expression's overlay".into(), overlay: v, base: None })
         })();
         match r {
-            Ok(subject) => self.show(vec![subject], None, HashMap::new(), None),
+            Ok(subject) => self.show(vec![subject], None, None),
             Err(e) => {
                 self.stderr.push_str(&self.render_err(&e));
                 1
@@ -378,8 +376,7 @@ impl Session<'_> {
                     },
                     _ => nixpkgs,
                 };
-                let names = HashMap::new();
-                self.show(subjects, nixpkgs, names, Some(fv))
+                self.show(subjects, nixpkgs, Some(fv))
             }
             Err(e) => {
                 self.stderr.push_str(&self.render_err(&e));
@@ -399,7 +396,7 @@ impl Session<'_> {
     }
 
     /// Analyses and prints each subject.
-    fn show(&mut self, subjects: Vec<Subject>, nixpkgs: Option<Thunk>, _names: HashMap<usize, String>, flake: Option<Value>) -> u8 {
+    fn show(&mut self, subjects: Vec<Subject>, nixpkgs: Option<Thunk>, flake: Option<Value>) -> u8 {
         let mut code = 0u8;
         let mut json_docs = Vec::new();
         let many = subjects.len() > 1;

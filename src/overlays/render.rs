@@ -306,7 +306,7 @@ pub fn to_json(report: &Report, h: &Heading) -> Json {
                     "partOf": l.part_of,
                     "arguments": l.args.as_ref().map(|(a, b)| vec![a.clone(), b.clone()]),
                     "defines": if i == 0 { Json::Null } else { json!(defines) },
-                    "reads": l.reads.iter().filter(|r| r.def != DefCtx::Attr(r.attr) || true).map(|r| json!({
+                    "reads": l.reads.iter().map(|r| json!({
                         "in": match r.def { DefCtx::Attr(a) => json!(a.as_str()), DefCtx::Body => json!("(its set)"), DefCtx::Escaped => json!("(functions it returned)") },
                         "from": r.via.as_str(),
                         "attribute": r.attr.as_str(),
