@@ -8,6 +8,7 @@ pub mod eval;
 pub mod flake_args;
 pub mod metadata;
 pub mod outputs;
+pub mod overlays;
 pub mod resolve;
 
 use std::io::IsTerminal;
@@ -25,6 +26,7 @@ Commands:
   metadata  Show a flake's locked reference and where each input comes from
   check     Lint a flake for CI (like `nix flake check --no-build`, offline)
   resolve   Which output `nix build`, `nix run` or `nix develop` would use
+  overlays  Show how an overlay's layers, `final` and `prev` build a package set
   help      Show this message, or the help of a command (`nixeval help eval`)
 
 Options:
@@ -38,6 +40,7 @@ Examples:
   nixeval metadata fixtures/flakes/python-app
   nixeval resolve develop fixtures/flakes/python-app
   nixeval check --format github fixtures/flakes/python-app
+  nixeval overlays fixtures/flakes/python-app
 ";
 
 /// Exit statuses.
@@ -89,6 +92,7 @@ fn run(args: Vec<String>) -> Exit {
         "metadata" => metadata::run(rest),
         "resolve" => resolve::run(rest),
         "check" => check::run(rest),
+        "overlays" => overlays::run(rest),
         "-h" | "--help" => {
             print!("{USAGE}");
             Exit::Ok
@@ -109,6 +113,10 @@ fn run(args: Vec<String>) -> Exit {
             }
             Some("check") => {
                 print!("{}", check::HELP);
+                Exit::Ok
+            }
+            Some("overlays") => {
+                print!("{}", overlays::HELP);
                 Exit::Ok
             }
             Some("resolve") => {

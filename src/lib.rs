@@ -13,6 +13,7 @@ pub mod json;
 pub mod eval;
 pub mod flake;
 pub mod numfmt;
+pub mod overlays;
 pub mod print;
 pub mod regex;
 pub mod stack;

@@ -39,6 +39,10 @@ Options:
                            Report path literals without './', absolute or home path
                            literals, or unquoted URLs: ignore (default), warn or fatal
       --no-location        Leave source locations out of --xml output
+      --trace-fixpoint     Watch a fixed point being computed: if the expression is a
+                           function `{ lib }: ...`, it gets a `lib` whose `fix` and `extends`
+                           log each step (`final.x` needed, which layer defines it, its
+                           value) on standard error
   -h, --help               Show this help
 
 Environment: NIX_PATH (search path), NO_COLOR.
@@ -48,6 +52,7 @@ Examples:
   nixeval eval -E '1 + 2'
   nixeval eval --strict fixtures/eval/hello.nix
   nixeval eval --json -A packages fixtures/eval/hello.nix
+  nixeval eval --trace-fixpoint -E '{ lib }: (lib.fix (final: { a = 1; b = final.a + 1; })).b'
 ";
 
 #[derive(Default)]
@@ -55,6 +60,8 @@ struct Args {
     file: Option<String>,
     expr: Option<String>,
     strict: bool,
+    /// `--trace-fixpoint`: call `{ lib }: ...` with a `lib` that logs `fix`/`extends` steps.
+    trace_fixpoint: bool,
     json: bool,
     xml: bool,
     /// `--xml` shows source locations unless `--no-location`.
@@ -89,6 +96,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
                 out.expr = Some(String::new());
             }
             "--strict" => out.strict = true,
+            "--trace-fixpoint" => out.trace_fixpoint = true,
             "--parse" => out.parse_only = true,
             "--json" => out.json = true,
             "--xml" => out.xml = true,
@@ -212,7 +220,7 @@ pub fn run(args: Vec<String>) -> Exit {
         ev.reset_stack_base();
         let result = evaluate(&mut ev, &args);
         let opts = RenderOptions { show_trace, color: super::stderr_color() };
-        let mut warnings = String::new();
+        let mut warnings = crate::overlays::trace::take_log();
         for w in std::mem::take(&mut ev.warnings) {
             warnings.push_str(&render(&w, &ev.sources, &opts).replacen("error:", "warning:", 1));
         }
@@ -281,6 +289,7 @@ fn evaluate(ev: &mut Evaluator, args: &Args) -> EvalResult<Vec<u8>> {
         }
         (None, None) => ev.eval_file(&format!("{}/default.nix", cwd()))?,
     };
+    let root = if args.trace_fixpoint { crate::overlays::trace::prepare(ev, root)? } else { root };
     let auto_args = build_auto_args(ev, args)?;
     let paths: Vec<String> = if args.attr_paths.is_empty() { vec![String::new()] } else { args.attr_paths.clone() };
     let mut out = Vec::new();
