@@ -441,7 +441,30 @@ impl Evaluator {
                 }
             }
         }
+        for &depth in withs {
+            let t = lookup(env, depth, 0).clone();
+            if let Value::Attrs(a) = self.force(&t).map_err(|e| e.at(pos))? {
+                if let Some(v) = self.missing_attr_fallback(&a, name, pos)? {
+                    return Ok(v);
+                }
+            }
+        }
         Err(EvalError::new(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name)).at(pos))
+    }
+
+    /// The answer of an attribute set that stands in for a library too large to spell out
+    /// (nixeval's stand-in package sets): when it has a function `__nixevalMissingAttr`, an
+    /// attribute it lacks is that function applied to the name, where the reference would
+    /// fail with `attribute missing` or `undefined variable`. `or` and `?` never consult it.
+    fn missing_attr_fallback(&mut self, a: &Attrs, name: Symbol, pos: Pos) -> EvalResult<Option<Value>> {
+        match a.get(Symbol::new("__nixevalMissingAttr")).cloned() {
+            Some(f) => {
+                let f = self.force(&f)?;
+                let arg = Thunk::from(Value::str(name.as_str()));
+                self.call_value(f, arg, pos).map(Some)
+            }
+            None => Ok(None),
+        }
     }
 
     /// The symbol of one attribute-path element.
@@ -492,6 +515,13 @@ impl Evaluator {
                 None => {
                     if let Some(d) = default {
                         return self.eval(d, env);
+                    }
+                    if let (Value::Attrs(a), Some(s)) = (&v, sym) {
+                        let a = a.clone();
+                        if let Some(x) = self.missing_attr_fallback(&a, s, pos)? {
+                            v = x;
+                            continue;
+                        }
                     }
                     return Err(match (&v, sym) {
                         (Value::Attrs(a), Some(s)) => {

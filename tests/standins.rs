@@ -4,6 +4,13 @@
 //! `nix-instantiate --eval --strict`. The file is evaluated with the stand-in library by
 //! `nix-instantiate` (skipped with a note when it is not installed) and by nixeval (skipped
 //! with a note while nixeval lacks a builtin the file needs).
+//!
+//! Then the CLI on `fixtures/flakes/realistic/`: small flakes written in the shapes public
+//! flakes take (flake-parts with `perSystem`, flake-utils with an overlay, NixOS
+//! configurations importing nixpkgs' module paths, library-only outputs), listed with stand-ins
+//! only and compared with the snapshots `tests/standins/NAME.out` (`NIXEVAL_ACCEPT=1` rewrites).
+
+mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -66,4 +73,39 @@ fn stand_in_lib_gives_the_real_results_under_nixeval() {
         }
         assert_eq!(text.trim_end(), exp.trim_end(), "{}", file.display());
     }
+}
+
+/// Runs nixeval on a realistic fixture and compares with its snapshot.
+fn realistic(name: &str, args: &[&str]) {
+    let (out, err, code) = support::run(support::fixtures(), args);
+    let text = support::normalise(&format!("$ nixeval {}\n{}--- stderr\n{}--- exit {}\n", args.join(" "), out, err, code));
+    support::snapshot("standins", name, &text);
+}
+
+#[test]
+fn realistic_flakes_list_with_stand_ins_only() {
+    for name in ["parts", "utils-overlay", "nixos", "lib-forall"] {
+        let dir = format!("realistic/{name}");
+        realistic(&format!("realistic-{name}"), &["outputs", "--all-systems", &dir]);
+    }
+}
+
+#[test]
+fn realistic_flakes_evaluate_through_stand_ins() {
+    // NixOS: a module of the flake sets a service; nixpkgs' module paths are empty stand-ins
+    // that leave a note; the VM is a derivation.
+    realistic(
+        "realistic-nixos-service",
+        &["eval", "--json", "realistic/nixos#nixosConfigurations.server.config.systemd.services.hello.startAt"],
+    );
+    realistic("realistic-nixos-warnings", &["eval", "--json", "realistic/nixos#nixosConfigurations.laptop.config.warnings"]);
+    // Packages nixeval does not list are derivations named after their attribute, also inside
+    // nested sets and as the arguments `callPackage` supplies.
+    realistic(
+        "realistic-unlisted-names",
+        &["eval", "--json", "realistic/utils-overlay#devShells.x86_64-linux.default.nativeBuildInputs"],
+    );
+    realistic("realistic-unlisted-callpackage", &["eval", "--json", "realistic/utils-overlay#packages.x86_64-linux.mytool.buildInputs"]);
+    // flake-parts: `withSystem` in the flake-level module, `self'` and `config` in perSystem.
+    realistic("realistic-parts-with-system", &["eval", "realistic/parts#hydraJobs.server.aarch64-linux.name"]);
 }

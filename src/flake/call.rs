@@ -1099,8 +1099,16 @@ fn locate_node(ctx: &Rc<Ctx>, n: usize) -> Result<Located, String> {
                 l
             })
         }
-    } else if locked.input.source_path().is_some() {
-        locate_local(ctx, &path, &locked, Origin::Local(PathBuf::new()))
+    } else if let Some(sp) = locked.input.source_path() {
+        locate_local(ctx, &path, &locked, Origin::Local(PathBuf::new())).or_else(|e| {
+            // A lock made by resolving a registry name (`nixpkgs`) may point at a store path
+            // this machine lacks: the input is then looked for like a remote one.
+            if sp.starts_with("/nix/store/") {
+                locate_remote(ctx, &path, &original, Some(&locked)).map_err(|_| e)
+            } else {
+                Err(e)
+            }
+        })
     } else {
         locate_remote(ctx, &path, &original, Some(&locked))
     };

@@ -29,14 +29,37 @@ impl PartialEq for EmbeddedTree {
 }
 impl Eq for EmbeddedTree {}
 
+/// Where NixOS modules live in nixpkgs; any `.nix` file below it that the tree lacks is the
+/// tree's empty stand-in module (`"${nixpkgs}/nixos/modules/profiles/minimal.nix"`,
+/// `"${modulesPath}/installer/scan/not-detected.nix"`), and any other path below it a directory.
+const NIXOS_MODULES: &str = "nixos/modules/";
+const NIXOS_STAND_IN_MODULE: &str = "nixos/modules/stand-in.nix";
+
 impl EmbeddedTree {
     /// The contents of the file at `rel`.
     pub fn file(&self, rel: &str) -> Option<&'static str> {
-        self.files.iter().find(|(p, _)| *p == rel).map(|(_, c)| *c)
+        self.files.iter().find(|(p, _)| *p == rel).map(|(_, c)| *c).or_else(|| {
+            if self.unlisted_module(rel) && rel.ends_with(".nix") {
+                self.files.iter().find(|(p, _)| *p == NIXOS_STAND_IN_MODULE).map(|(_, c)| *c)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Whether `rel` is a path below nixpkgs' NixOS modules that the tree does not list.
+    fn unlisted_module(&self, rel: &str) -> bool {
+        self.name == "nixpkgs"
+            && rel.starts_with(NIXOS_MODULES)
+            && rel.len() > NIXOS_MODULES.len()
+            && !rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+            && !self.files.iter().any(|(p, _)| *p == rel)
     }
 
     fn is_dir(&self, rel: &str) -> bool {
-        rel.is_empty() || self.files.iter().any(|(p, _)| p.len() > rel.len() && p.starts_with(rel) && p.as_bytes()[rel.len()] == b'/')
+        rel.is_empty()
+            || self.files.iter().any(|(p, _)| p.len() > rel.len() && p.starts_with(rel) && p.as_bytes()[rel.len()] == b'/')
+            || (self.unlisted_module(rel) && !rel.ends_with(".nix"))
     }
 
     pub fn file_type(&self, rel: &str) -> Option<FileType> {
@@ -55,6 +78,11 @@ impl EmbeddedTree {
             return None;
         }
         let mut out: Vec<(String, FileType)> = Vec::new();
+        if self.unlisted_module(rel) {
+            // A directory of modules the tree does not model: its `default.nix` is the stand-in.
+            out.push(("default.nix".to_string(), FileType::Regular));
+            return Some(out);
+        }
         for (p, _) in self.files {
             let rest = if rel.is_empty() {
                 *p
@@ -142,11 +170,14 @@ pub static NIXPKGS: EmbeddedTree = tree!("nixpkgs", [
     "lib/attrsets.nix",
     "lib/customisation.nix",
     "lib/default.nix",
+    "lib/derivations.nix",
+    "lib/filesystem.nix",
     "lib/fixed-points.nix",
     "lib/lists.nix",
     "lib/meta.nix",
     "lib/modules.nix",
     "lib/options.nix",
+    "lib/path.nix",
     "lib/sources.nix",
     "lib/strings.nix",
     "lib/systems.nix",
@@ -156,8 +187,11 @@ pub static NIXPKGS: EmbeddedTree = tree!("nixpkgs", [
     "nixos/lib/eval-config.nix",
     "nixos/modules/stand-in.nix",
     "pkgs/default.nix",
+    "pkgs/formats.nix",
     "pkgs/python.nix",
+    "pkgs/sets.nix",
     "pkgs/stdenv.nix",
+    "pkgs/unmodelled.nix",
 ]);
 
 /// numtide/flake-utils.
@@ -334,6 +368,46 @@ mod tests {
         let mut sorted: Vec<&str> = t.files.iter().map(|(p, _)| *p).collect();
         sorted.sort();
         assert_eq!(sorted, t.files.iter().map(|(p, _)| *p).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn nixos_module_paths_resolve_to_the_empty_stand_in_module() {
+        let t = &NIXPKGS;
+        let stand_in = t.file("nixos/modules/stand-in.nix").unwrap();
+        assert_eq!(t.file("nixos/modules/installer/scan/not-detected.nix"), Some(stand_in));
+        assert_eq!(t.file_type("nixos/modules/profiles/minimal.nix"), Some(FileType::Regular));
+        assert_eq!(t.file_type("nixos/modules/virtualisation"), Some(FileType::Directory));
+        assert_eq!(t.file("nixos/modules/virtualisation/default.nix"), Some(stand_in));
+        assert_eq!(
+            t.read_dir("nixos/modules/virtualisation").unwrap(),
+            vec![("default.nix".to_string(), FileType::Regular)]
+        );
+        // Only below nixos/modules, only in nixpkgs, and never through `..`.
+        assert_eq!(t.file("nixos/other.nix"), None);
+        assert_eq!(t.file("nixos/modules/../../flake.nix"), None);
+        assert_eq!(t.file("nixos/modules/"), None);
+        assert_eq!(FLAKE_UTILS.file("nixos/modules/x.nix"), None);
+        // The listed files and the tree's hash are unchanged.
+        assert!(!t.read_dir("nixos/modules").unwrap().iter().any(|(n, _)| n == "virtualisation"));
+    }
+
+    #[test]
+    fn sets_with_a_missing_attribute_function_answer_for_names_they_lack() {
+        let ev = |e: &str| crate::eval_to_string(e).map_err(|e| e.message().to_string());
+        let set = "s = { a = 1; __nixevalMissingAttr = n: \"made-\" + n; };";
+        assert_eq!(ev(&format!("let {set} in [ s.a s.b ]")).unwrap(), "[ 1 \"made-b\" ]");
+        assert_eq!(ev(&format!("let {set} in with s; [ a zed ]")).unwrap(), "[ 1 \"made-zed\" ]");
+        // Nested: the answer may itself answer for names.
+        assert_eq!(
+            ev("let p = n: { name = n; __nixevalMissingAttr = p; }; s = { __nixevalMissingAttr = p; }; in s.x.y.name").unwrap(),
+            "\"y\""
+        );
+        // `or` and `?` keep the reference's meaning; so do sets without the function.
+        assert_eq!(ev(&format!("let {set} in [ (s.b or 2) (s ? b) ]")).unwrap(), "[ 2 false ]");
+        assert!(ev("{ a = 1; }.b").unwrap_err().contains("attribute 'b' missing"));
+        assert!(ev("with { a = 1; }; b").unwrap_err().contains("undefined variable 'b'"));
+        // An inner `with` without the function falls back to an outer one with it.
+        assert_eq!(ev(&format!("let {set} in with s; with {{ c = 3; }}; [ c q ]")).unwrap(), "[ 3 \"made-q\" ]");
     }
 
     #[test]

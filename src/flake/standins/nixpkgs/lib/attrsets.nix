@@ -120,6 +120,18 @@ rec {
           else let a = head path; in
             (if isAttrs v then v else { }) // { ${a} = go (tail path) (if isAttrs v && v ? ${a} then v.${a} else null); };
       in go u.path acc) value updates;
+  mapAttrsToListRecursiveCond = pred: f: set:
+    let
+      visit = path: value:
+        if isAttrs value && pred path value then walk path value else [ (f path value) ];
+      walk = path: s: concatMap (name: visit (path ++ [ name ]) s.${name}) (attrNames s);
+    in walk [ ] set;
+  mapAttrsToListRecursive = mapAttrsToListRecursiveCond (_: _: true);
+  getFirstOutput = candidates: pkg:
+    let present = filter (name: hasAttr name pkg) candidates; in
+    if pkg.outputSpecified or false || present == [ ] then pkg else pkg.${head present};
+  getStatic = getFirstOutput [ "static" "lib" "out" ];
+  concatAttrValues = set: builtins.concatLists (builtins.attrValues set);
   unionOfDisjoint = x: y:
     let
       intersection = builtins.intersectAttrs x y;

@@ -36,7 +36,13 @@ rec {
     let
       f = if isFunction fn || (isAttrs fn && fn ? __functor) then fn else import fn;
       fargs = lib.trivial.functionArgs f;
-      allArgs = intersectAttrs fargs autoArgs // args;
+      # nixeval's stand-in package sets answer for every name (see pkgs/unmodelled.nix): a
+      # required argument they do not list is asked of them, as nixpkgs would have it.
+      unlisted = if autoArgs ? __nixevalMissingAttr
+        then builtins.mapAttrs (name: _: autoArgs.__nixevalMissingAttr name)
+          (lib.attrsets.filterAttrs (name: hasDefault: !hasDefault) (removeAttrs fargs (attrNames autoArgs ++ attrNames args)))
+        else { };
+      allArgs = intersectAttrs fargs autoArgs // unlisted // args;
       missingArgs = lib.attrsets.filterAttrs (name: value: !value) (removeAttrs fargs (attrNames allArgs));
       loc = builtins.unsafeGetAttrPos (head (attrNames missingArgs)) fargs;
       loc' = if loc != null then loc.file + ":" + toString loc.line else "<unknown location>";
@@ -48,7 +54,12 @@ rec {
   callPackagesWith = autoArgs: fn: args:
     let
       f = if isFunction fn then fn else import fn;
-      auto = intersectAttrs (lib.trivial.functionArgs f) autoArgs;
+      fargs = lib.trivial.functionArgs f;
+      unlisted = if autoArgs ? __nixevalMissingAttr
+        then builtins.mapAttrs (name: _: autoArgs.__nixevalMissingAttr name)
+          (lib.attrsets.filterAttrs (name: hasDefault: !hasDefault) (removeAttrs fargs (attrNames autoArgs ++ attrNames args)))
+        else { };
+      auto = intersectAttrs fargs autoArgs // unlisted;
       mirrorArgs = lib.trivial.mirrorFunctionArgs f;
       origArgs = auto // args;
       pkgs = f origArgs;
@@ -78,6 +89,17 @@ rec {
     };
 
   hydraJob = drv: drv;
+
+  extendMkDerivation = { constructDrv, excludeDrvArgNames ? [ ], excludeFunctionArgNames ? [ ],
+    extendDrvArgs, inheritFunctionArgs ? true, transformDrv ? (x: x) }: {
+    __functor = self: fpargs: transformDrv (constructDrv (finalAttrs:
+      let given = if isFunction fpargs then fpargs finalAttrs else fpargs;
+      in removeAttrs given excludeDrvArgNames // extendDrvArgs finalAttrs given));
+    __functionArgs = removeAttrs
+      ((if inheritFunctionArgs then removeAttrs (lib.trivial.functionArgs constructDrv) excludeDrvArgNames else { })
+        // functionArgs (extendDrvArgs { })) excludeFunctionArgNames;
+    inherit constructDrv excludeDrvArgNames extendDrvArgs transformDrv;
+  };
 
   makeScope = newScope: f:
     let

@@ -19,6 +19,9 @@ in {
   options = call ./options.nix;
   types = call ./types.nix;
   modules = call ./modules.nix;
+  filesystem = call ./filesystem.nix;
+  derivations = call ./derivations.nix;
+  path = call ./path.nix;
   licenses = self.meta.licenses;
   platforms = self.systems.platforms;
   maintainers = self.meta.maintainers;
@@ -46,13 +49,19 @@ in {
     getAttr hasAttr head isAttrs isBool isInt isList isPath isString length lessThan listToAttrs
     mapAttrs pathExists readFile replaceStrings seq stringLength sub substring tail toJSON
     toPath trace typeOf unsafeDiscardStringContext intersectAttrs removeAttrs attrValues
-    catAttrs functionArgs isFloat zipAttrsWith genericClosure groupBy partition;
+    catAttrs isFloat zipAttrsWith genericClosure groupBy partition baseNameOf
+    dirOf div mul ceil floor compareVersions fromTOML hashString hashFile convertHash
+    getContext hasContext appendContext match split splitVersion parseDrvName placeholder
+    readDir readFileType toFile toString toXML tryEval unsafeGetAttrPos
+    unsafeDiscardOutputDependency map filterSource;
+  inherit (self.filesystem) packagesFromDirectoryRecursive;
+  inherit (self.derivations) lazyDerivation optionalDrvAttr warnOnInstantiate;
   inherit (self.fixedPoints)
     fix fix' converge extends composeExtensions composeManyExtensions makeExtensible
     makeExtensibleWithCustomName toExtension;
   inherit (self.trivial)
     id const pipe concat or and xor bitAnd bitOr bitXor bitNot boolToString mergeAttrs flip
-    defaultTo mapNullable inNixShell isFunction toFunction min max mod compare splitByAndCompare
+    defaultTo mapNullable inNixShell boolToYesNo functionArgs isFunction toFunction min max mod compare splitByAndCompare
     importJSON importTOML warn warnIf warnIfNot throwIf throwIfNot checkListOfEnum info
     showWarnings nixpkgsVersion version versionSuffix release codeName oldestSupportedRelease
     isInOldestRelease oldestSupportedReleaseIsAtLeast setFunctionArgs mirrorFunctionArgs
@@ -65,11 +74,12 @@ in {
     zipAttrsWithNames zipAttrs recursiveUpdateUntil recursiveUpdate matchAttrs
     overrideExisting showAttrPath getOutput getBin getLib getDev getMan getInclude
     chooseDevOutputs recurseIntoAttrs dontRecurseIntoAttrs mapAttrsFlatten updateManyAttrsByPath
-    attrsToList unionOfDisjoint dontDistribute mergeAttrsList;
+    attrsToList unionOfDisjoint dontDistribute mergeAttrsList mapAttrsToListRecursive
+    mapAttrsToListRecursiveCond getFirstOutput getStatic concatAttrValues mapCartesianProduct;
   inherit (self.lists)
     singleton forEach foldr fold foldl foldl' imap0 imap1 ifilter0 concatMap flatten remove
     findSingle findFirst findFirstIndex any all count optional optionals toList range
-    replicate zipListsWith zipLists reverseList listDfs toposort sort
+    replicate zipListsWith zipLists reverseList imap takeEnd dropEnd replaceElemAt uniqueStrings listDfs toposort sort
     sortOn naturalSort compareLists take drop sublist last init crossLists unique allUnique
     intersectLists subtractLists mutuallyExclusive commonPrefix groupBy';
   inherit (self.strings)
@@ -83,14 +93,15 @@ in {
     cmakeBool cmakeFeature fixedWidthString fixedWidthNumber toInt toIntBase10 isStorePath
     isStringLike isConvertibleWithToString toUpper toLower toSentenceCase addContextFrom
     fileContents trim trimWith readPathsFromFile normalizePath toShellVar toShellVars
-    sanitizeDerivationName lowerChars upperChars splitStringBy;
+    sanitizeDerivationName lowerChars upperChars splitStringBy join concatMapAttrsStringSep
+    toCamelCase escapeURL isValidPosixName;
   inherit (self.customisation)
     overrideDerivation makeOverridable callPackageWith callPackagesWith extendDerivation
-    hydraJob makeScope makeScopeWithSplicing makeScopeWithSplicing';
+    hydraJob makeScope makeScopeWithSplicing makeScopeWithSplicing' extendMkDerivation;
   inherit (self.meta)
     addMetaAttrs setName updateName appendToName mapDerivationAttrset
     setPrio lowPrio lowPrioSet hiPrio hiPrioSet getLicenseFromSpdxId getExe getExe'
-    availableOn licensesSpdx;
+    availableOn licensesSpdx getLicenseFromSpdxIdOr;
   inherit (self.sources)
     cleanSource cleanSourceWith cleanSourceFilter sourceByRegex sourceFilesBySuffices
     pathIsDirectory pathIsRegularFile pathType commitIdFromGitRepo;
@@ -108,6 +119,11 @@ in {
     mkDerivedConfig doRename importApply filterOverrides dischargeProperties
     defaultOrderPriority defaultOverridePriority mkDefinition;
   inherit (self.systems) flakeExposed;
+  inherit (self.types) isType isOptionType mkOptionType;
+  setType = typeName: value: value // { _type = typeName; };
+  inherit (self.modules) pushDownProperties mergeDefinitions sortProperties;
+  inherit (self.options) mergeUniqueOption;
+  inherit (self.debug) traceValSeq traceValSeqFn traceSeqN traceValSeqN traceFnSeqN;
   fileset = call ./sources.nix // { };
   asserts = {
     assertMsg = pred: msg: pred || builtins.throw msg;
@@ -126,6 +142,11 @@ in {
     traceSeq = x: y: builtins.trace (builtins.deepSeq x x) y;
     traceValFn = f: x: builtins.trace (f x) x;
     traceIf = pred: msg: x: if pred then builtins.trace msg x else x;
+    traceValSeqFn = f: v: builtins.trace (f (builtins.deepSeq v v)) v;
+    traceValSeq = self.debug.traceValSeqFn (x: x);
+    traceSeqN = depth: x: y: builtins.trace (builtins.deepSeq x x) y;
+    traceValSeqN = depth: v: builtins.trace (builtins.deepSeq v v) v;
+    traceFnSeqN = depth: name: f: v: let r = f v; in builtins.trace (builtins.deepSeq [ name v r ] name) r;
   };
   inherit (self.debug) traceVal traceSeq traceValFn traceIf;
 })

@@ -100,4 +100,13 @@ rec {
   intersectLists = e: filter (x: builtins.elem x e);
   subtractLists = e: filter (x: !(builtins.elem x e));
   mutuallyExclusive = a: b: length a == 0 || !(any (x: builtins.elem x a) b);
+  imap = imap1;
+  takeEnd = n: xs: let l = length xs; in drop (if l > n then l - n else 0) xs;
+  dropEnd = n: xs: let l = length xs; in take (if l > n then l - n else 0) xs;
+  replaceElemAt = list: idx: newElem:
+    assert lib.assertMsg (idx >= 0 && idx < length list)
+      "'lists.replaceElemAt' called with index ${toString idx} on a list of size ${toString (length list)}";
+    genList (i: if i == idx then newElem else elemAt list i) (length list);
+  uniqueStrings = list: builtins.attrNames (builtins.groupBy (x: x) list);
+  concatAttrValues = set: builtins.concatLists (builtins.attrValues set);
 }

@@ -26,6 +26,9 @@ rec {
     (lib.attrsets.filterAttrs (_: l: l ? spdxId) licenses);
   getLicenseFromSpdxId = licstr:
     licensesSpdx.${licstr} or (lib.trivial.warn "getLicenseFromSpdxId: No license matches the given SPDX ID: ${licstr}" { shortName = licstr; });
+  getLicenseFromSpdxIdOr = licstr: default:
+    let byLower = lib.attrsets.mapAttrs' (id: l: lib.attrsets.nameValuePair (lib.strings.toLower id) l) licensesSpdx;
+    in byLower.${lib.strings.toLower licstr} or default;
   getExe = x: getExe' x (x.meta.mainProgram or (
     lib.trivial.warn "getExe: Package ${lib.strings.escapeNixIdentifier x.meta.name or x.pname or x.name} does not have the meta.mainProgram attribute. We'll assume that the main program has the same name for now, but this behavior is deprecated, because it leads to surprising errors when the assumption does not hold. If the package has a main program, please set `meta.mainProgram` in its definition to make this warning go away. Otherwise, if the package does not have a main program, or if you don't control its definition, use getExe' to specify the name to the program, such as lib.getExe' foo \"bar\"."
       (lib.strings.getName x)));

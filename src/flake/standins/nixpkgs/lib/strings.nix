@@ -85,6 +85,16 @@ rec {
           then go (i + 1) (acc ++ [ cur ]) (if keepSplit then c else "")
           else go (i + 1) acc (cur + c);
     in if str == "" then [ "" ] else go 0 [ ] "";
+  join = builtins.concatStringsSep;
+  concatMapAttrsStringSep = sep: f: attrs: concatStringsSep sep (builtins.attrValues (builtins.mapAttrs f attrs));
+  toCamelCase = str:
+    lib.trivial.throwIfNot (isString str) "toCamelCase does only accepts string values, but got ${builtins.typeOf str}" (
+      let
+        words = splitStringBy (prev: curr: builtins.elem curr [ "-" "_" " " ]) false str;
+        parts = lib.lists.flatten (map (splitStringBy (prev: curr: match "[a-z]" prev != null && match "[A-Z]" curr != null) true) words);
+        first = if parts == [ ] then "" else toLower (head parts);
+        rest = if length parts > 1 then map toSentenceCase (tail parts) else [ ];
+      in concatStrings (map (addContextFrom str) ([ first ] ++ rest)));
   removePrefix = prefix: str:
     let preLen = stringLength prefix; in
     if substring 0 preLen str == prefix then substring preLen (-1) str else str;

@@ -16,6 +16,7 @@ rec {
   bitXor = builtins.bitXor;
   bitNot = builtins.sub (-1);
   boolToString = b: if b then "true" else "false";
+  boolToYesNo = b: if b then "yes" else "no";
   mergeAttrs = x: y: x // y;
   flip = f: a: b: f b a;
   defaultTo = default: maybeValue: if maybeValue != null then maybeValue else default;

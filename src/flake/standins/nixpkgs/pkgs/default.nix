@@ -52,16 +52,29 @@ let
     "ujson" "msgpack" "marshmallow" "freezegun" "responses" "faker" "factory-boy" "ipykernel"
   ];
 
-  package = name: mkDerivation { inherit name; pname = name; meta.mainProgram = name; };
+  unmodelled = import ./unmodelled.nix { inherit lib mkDerivation; };
+  inherit (unmodelled) package packageSet;
 
-  base = final: lib.attrsets.genAttrs packageNames package // {
+  base = final:
+    let
+      pythons = import ./python.nix { inherit lib final; names = pythonNames; };
+      sets = import ./sets.nix { inherit lib final package packageSet; inherit (pythons) mkPython; };
+    in
+    lib.attrsets.genAttrs packageNames package // {
     inherit lib system stdenv stdenvNoCC;
     config = config';
     pkgs = final;
     buildPackages = final;
     pkgsBuildHost = final;
     pkgsStatic = final;
-    pkgsCross = { };
+    pkgsMusl = final;
+    pkgsi686Linux = final;
+    pkgsLLVM = final;
+    pkgsCross = { __nixevalMissingAttr = _: final; };
+    # Any package name the stand-in does not list is a package named after it (or, for the
+    # names of versioned sets, such a set: see sets.nix).
+    __nixevalMissingAttr = sets.unlisted;
+    inherit (sets) haskellPackages haskell cudaPackages llvmPackages;
     hostPlatform = platform;
     buildPlatform = platform;
     targetPlatform = platform;
@@ -124,7 +137,8 @@ let
         + text;
       meta = { mainProgram = name; } // meta;
     };
-    writers = { };
+    writers = packageSet [ ] { };
+    formats = import ./formats.nix { inherit lib final; };
     runtimeShell = "${final.bash}/bin/bash";
     symlinkJoin = { name, paths, postBuild ? "", ... }@args:
       final.runCommand name (removeAttrs args [ "name" "postBuild" ] // { inherit postBuild; passAsFile = [ "paths" ]; })
@@ -171,6 +185,11 @@ let
     python311Packages = final.python311.pkgs;
     python312Packages = final.python312.pkgs;
     python313Packages = final.python313.pkgs;
+    python314Packages = final.python314.pkgs;
+    python310Packages = final.python310.pkgs;
+    python39Packages = final.python39.pkgs;
+    python3Full = final.python3;
+    python3Minimal = final.python3;
 
     rustPlatform = {
       buildRustPackage = args: mkDerivation (removeAttrs args [ "cargoLock" "cargoHash" "cargoSha256" ] // {
@@ -178,7 +197,21 @@ let
       });
       inherit (final) cargo rustc;
       importCargoLock = _: { };
+      fetchCargoTarball = args: final.fetchzip { name = "${args.name or "cargo-deps"}-vendor.tar.gz"; url = "cargo-vendor"; hash = args.hash or args.sha256 or ""; };
+      fetchCargoVendor = final.rustPlatform.fetchCargoTarball;
+      cargoSetupHook = final.package "cargo-setup-hook";
+      maturinBuildHook = final.package "maturin-build-hook";
+      bindgenHook = final.package "rust-bindgen-hook";
+      rust = { inherit (final) cargo rustc; };
     };
+    makeRustPlatform = { cargo, rustc, ... }: final.rustPlatform // {
+      inherit cargo rustc;
+      buildRustPackage = args: mkDerivation (removeAttrs args [ "cargoLock" "cargoHash" "cargoSha256" ] // {
+        nativeBuildInputs = (args.nativeBuildInputs or [ ]) ++ [ cargo rustc ];
+      });
+    };
+    # Shown as packages of the set: `package NAME` and `packageSet NAMES EXTRA` (unmodelled.nix).
+    inherit package;
     buildGoModule = args: mkDerivation (removeAttrs args [ "vendorHash" "vendorSha256" ] // {
       nativeBuildInputs = (args.nativeBuildInputs or [ ]) ++ [ final.go ];
     });
@@ -193,6 +226,6 @@ let
     nixosTest = args: mkDerivation { name = "vm-test-run-${args.name or "unnamed"}"; };
     testers.runNixOSTest = final.nixosTest;
     nix-gitignore = { gitignoreSource = _: src: src; gitignoreSourcePure = _: src: src; };
-  } // import ./python.nix { inherit lib final; names = pythonNames; };
+  } // pythons.interpreters;
 in
 lib.fixedPoints.fix (builtins.foldl' (f: overlay: lib.fixedPoints.extends overlay f) base overlays)

@@ -62,6 +62,8 @@ let
         toPythonApplication = x: x;
         fetchPypi = final.fetchurl;
         pkgs = self;
+        # Any other Python package is a package of this set named after its attribute.
+        __nixevalMissingAttr = stub;
       };
       packages = lib.fixedPoints.fix (lib.fixedPoints.extends
         (lib.fixedPoints.composeManyExtensions final.pythonPackagesExtensions) base);
@@ -69,7 +71,11 @@ let
     interpreter;
 in
 {
-  python312 = mkPython { version = "3.12.10"; attr = "python312"; };
-  python311 = mkPython { version = "3.11.12"; attr = "python311"; };
-  python313 = mkPython { version = "3.13.3"; attr = "python313"; };
+  inherit mkPython;
+  interpreters.python312 = mkPython { version = "3.12.10"; attr = "python312"; };
+  interpreters.python311 = mkPython { version = "3.11.12"; attr = "python311"; };
+  interpreters.python313 = mkPython { version = "3.13.3"; attr = "python313"; };
+  interpreters.python314 = mkPython { version = "3.14.0"; attr = "python314"; };
+  interpreters.python310 = mkPython { version = "3.10.17"; attr = "python310"; };
+  interpreters.python39 = mkPython { version = "3.9.22"; attr = "python39"; };
 }

@@ -47,6 +47,18 @@ let
       inherit meta overrideAttrs;
       __nixevalStandIn = true;
     } // lib.attrsets.optionalAttrs (attrs ? shellHook) { inherit (attrs) shellHook; };
+  # The C compiler wrapper (`stdenv.cc`): gcc on Linux, clang on Darwin, with its `libc`,
+  # `cc` and `bintools`; other attributes are packages named after them (unmodelled.nix).
+  unmodelled = import ./unmodelled.nix { inherit lib; mkDerivation = (mkStdenv "stdenv-${if platform.isDarwin then "darwin" else "linux"}").mkDerivation; };
+  compiler = unmodelled.package (if platform.isDarwin then "clang-wrapper" else "gcc-wrapper") // {
+    isClang = platform.isDarwin;
+    isGNU = !platform.isDarwin;
+    targetPrefix = "";
+    libc = unmodelled.package (if platform.isDarwin then "libSystem" else "glibc");
+    cc = unmodelled.package (if platform.isDarwin then "clang" else "gcc");
+    bintools = unmodelled.package "binutils-wrapper";
+    version = if platform.isDarwin then "19.1.7" else "14.2.1";
+  };
   mkStdenv = stdenvName: rec {
     name = stdenvName;
     system = platform.system;
@@ -55,7 +67,7 @@ let
     targetPlatform = platform;
     inherit (platform) isLinux isDarwin isx86_64 isAarch64 is64bit isFreeBSD;
     isi686 = platform.isx86_32;
-    cc = null;
+    cc = if stdenvName == "stdenv-linux-nocc" || stdenvName == "stdenv-darwin-nocc" then null else compiler;
     shell = "/bin/sh";
     mkDerivation = fnOrAttrs:
       makeDerivationExtensible stdenvName (if isFunction fnOrAttrs then fnOrAttrs else _: fnOrAttrs);

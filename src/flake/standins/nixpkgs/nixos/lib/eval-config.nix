@@ -103,7 +103,6 @@ let
             overlays = config.nixpkgs.overlays;
             config = config.nixpkgs.config;
           };
-        modulesPath = toString ../modules;
         baseModules = [ ];
         extraModules = [ ];
         utils = { };
@@ -122,7 +121,9 @@ let
     };
   };
   eval = lib.evalModules {
-    inherit prefix specialArgs;
+    inherit prefix;
+    # As in NixOS, `modulesPath` is a special argument: imports may depend on it.
+    specialArgs = { modulesPath = toString ../modules; } // specialArgs;
     class = "nixos";
     modules = [ coreModule ] ++ baseModules ++ extraModules ++ modules
       ++ lib.optional (system != null) { nixpkgs.system = mkDefault system; };

@@ -1,0 +1,1 @@
+{ greeting }: { kind = "hello"; inherit greeting; }

@@ -1,0 +1,1 @@
+{ greeting, answer ? 42 }: { kind = "deep"; inherit greeting answer; }

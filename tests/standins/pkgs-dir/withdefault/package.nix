@@ -1,0 +1,1 @@
+{ greeting }: { kind = "package.nix"; inherit greeting; }
