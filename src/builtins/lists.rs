@@ -154,8 +154,20 @@ fn elem(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let x = ev.arg(args, 0, "elem")?;
     let l = ev.arg_list(args, 1, "elem")?;
     for t in l.0.iter() {
-        let v = ev.force(t)?;
-        if ev.values_equal(&x, &v)? {
+        // Integers and strings already computed compare without the general equality.
+        let quick = match (&x, t.peek()) {
+            (Value::Int(a), Some(Value::Int(b))) => Some(a == b),
+            (Value::String(a), Some(Value::String(b))) => Some(a.as_bytes() == b.as_bytes()),
+            _ => None,
+        };
+        let equal = match quick {
+            Some(q) => q,
+            None => {
+                let v = ev.force(t)?;
+                ev.values_equal(&x, &v)?
+            }
+        };
+        if equal {
             return Ok(Value::Bool(true));
         }
     }

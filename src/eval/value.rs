@@ -394,6 +394,18 @@ impl Thunk {
             },
         }
     }
+    /// A view of the value if it is already known, without forcing or cloning. The view must
+    /// be dropped before anything is evaluated.
+    #[inline]
+    pub fn peek(&self) -> Option<&Value> {
+        match self {
+            Thunk::Ready(v) => Some(v),
+            Thunk::Lazy(cell) => match cell.state.borrow() {
+                ThunkState::Done(v) => Some(v),
+                _ => None,
+            },
+        }
+    }
     pub fn is_ready(&self) -> bool {
         match self {
             Thunk::Ready(_) => true,
