@@ -2,8 +2,17 @@
 # Times nixeval against nix-instantiate (CppNix) on the benchmark inputs and prints, for each,
 # the wall-clock times, the speed-up, and both peak memory sizes; then the geometric mean.
 # Usage: benches/compare.sh [RUNS]   (default 3; the best run of each is kept)
+#        benches/compare.sh --instructions
+#   counts executed instructions with valgrind (callgrind) instead of timing: slow, but
+#   independent of the machine's load, so small changes can be compared on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=time
+if [ "${1:-}" = "--instructions" ]; then
+    mode=instructions
+    command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 2; }
+    shift
+fi
 runs=${1:-3}
 cargo build --release -q
 nixeval=target/release/nixeval
@@ -23,6 +32,25 @@ best() { # best wall time (s) and max RSS (KiB) over $runs runs of "$@"
     done
     echo "$bt $bm"
 }
+
+instructions() { # instructions executed by "$@" (all threads)
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ {print $4}'
+}
+
+if [ "$mode" = instructions ]; then
+    printf '%-28s %15s %15s %8s\n' file nix-inst nixeval ratio
+    logsum=0; n=0
+    for f in $files; do
+        a=$(instructions env NIX_REMOTE=dummy:// nix-instantiate --eval --strict "$f")
+        b=$(instructions "$nixeval" eval --strict "$f")
+        ratio=$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a/b}')
+        printf '%-28s %15s %15s %7sx\n' "$(basename "$f")" "$a" "$b" "$ratio"
+        logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN{print s + log(r)}')
+        n=$((n + 1))
+    done
+    awk -v s="$logsum" -v n="$n" 'BEGIN{printf "geometric mean of instruction ratios: %.2fx\n", exp(s/n)}'
+    exit 0
+fi
 
 printf '%-28s %9s %9s %8s %10s %10s\n' file nix-inst nixeval speedup nix-KiB ours-KiB
 logsum=0; n=0

@@ -283,22 +283,7 @@ fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut Sour
 mod tests {
     use super::*;
 
-    /// The depth measured on rnix's tokens, for comparison.
-    fn token_depth(text: &str) -> usize {
-        use SyntaxKind::*;
-        let (mut depth, mut max) = (0usize, 0usize);
-        for (kind, _) in rnix::tokenize(text) {
-            match kind {
-                TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        max
-    }
+    use super::tests_support::token_depth;
 
     #[test]
     fn quick_depth_agrees_with_tokens() {
@@ -327,5 +312,55 @@ mod tests {
         assert!(check_nesting(&text, file, &mut map).is_err());
         let text = format!("{}1{}", "(".repeat(100), ")".repeat(100));
         assert!(check_nesting(&text, file, &mut map).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod corpus_tests {
+    use super::tests_support::token_depth;
+
+    /// Every Nix file of the language suite and the fixtures: the quick scan finds the same
+    /// depth as the tokens (it must never find less, or deep files would skip the exact check).
+    #[test]
+    fn quick_depth_agrees_on_the_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                    let quick = super::quick_nesting_depth(text.as_bytes());
+                    let exact = token_depth(&text);
+                    assert!(quick >= exact || exact < 10, "{}: quick {quick} < exact {exact}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} files found");
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    /// The depth measured on rnix's tokens.
+    pub fn token_depth(text: &str) -> usize {
+        use rnix::SyntaxKind::*;
+        let (mut depth, mut max) = (0usize, 0usize);
+        for (kind, _) in rnix::tokenize(text) {
+            match kind {
+                TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        max
     }
 }
