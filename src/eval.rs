@@ -14,6 +14,7 @@
 pub mod expr;
 pub mod io;
 pub mod lower;
+pub mod opaque;
 pub mod ops;
 pub mod symbol;
 pub mod value;
@@ -416,6 +417,7 @@ impl Evaluator {
                         return self.force(&t);
                     }
                 }
+                Value::Opaque(o) => return self.force(&opaque::select(&o, name)),
                 other => {
                     return Err(EvalError::type_error(format!(
                         "expected a set but found {}: {}",
@@ -461,6 +463,7 @@ impl Evaluator {
             let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
                 (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
             match found {
@@ -511,6 +514,7 @@ impl Evaluator {
             let sym = self.attr_name(name, env)?;
             let found = match (&v, sym) {
                 (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
             match found {
@@ -669,6 +673,7 @@ impl Evaluator {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
             }
+            Value::Opaque(o) => Ok(opaque::call(&o)),
             Value::Attrs(ref a) => {
                 if let Some(functor) = a.get(sym::functor).cloned() {
                     let functor = self.force(&functor).map_err(|e| e.at(pos))?;
@@ -703,6 +708,9 @@ impl Evaluator {
             Param::Formals { formals, ellipsis, at } => {
                 let argv = self.force(&arg).map_err(|e| e.at(pos))?;
                 let Value::Attrs(args) = &argv else {
+                    if let Value::Opaque(o) = &argv {
+                        return self.call_lambda(closure, Thunk::Ready(opaque::formals_arg(o, formals)), pos);
+                    }
                     return Err(EvalError::type_error(format!(
                         "expected a set but found {}: {}",
                         argv.type_phrase(),

@@ -56,6 +56,9 @@ pub fn missing_attr(name: Symbol, attrs: &Attrs) -> EvalError {
 
 fn get_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let name = name_arg(ev, args, 0, "getAttr")?;
+    if let Value::Opaque(o) = ev.arg(args, 1, "getAttr")? {
+        return ev.force(&crate::eval::opaque::select(&o, name));
+    }
     let a = ev.arg_attrs(args, 1, "getAttr")?;
     match a.get(name) {
         Some(t) => {
@@ -68,6 +71,9 @@ fn get_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn has_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let name = name_arg(ev, args, 0, "hasAttr")?;
+    if let Value::Opaque(_) = ev.arg(args, 1, "hasAttr")? {
+        return Ok(Value::Bool(true));
+    }
     let a = ev.arg_attrs(args, 1, "hasAttr")?;
     Ok(Value::Bool(a.contains(name)))
 }

@@ -149,6 +149,7 @@ pub fn run_with_load_result(
         let mut fopts = FlakeOptions::new(base_dir);
         fopts.overrides = args.overrides.clone();
         fopts.stand_ins = std::rc::Rc::new(crate::flake::standins::BuiltinStandIns { enabled: !args.no_stand_ins });
+        fopts.opaque_inputs = !args.no_stand_ins;
         let reference = args.flake_ref.clone().unwrap_or_else(|| ".".to_string());
         let loaded = load_flake(&mut ev, &mounts, &reference, &fopts);
         let mut pre = String::new();
