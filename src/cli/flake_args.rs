@@ -19,7 +19,7 @@ pub struct FlakeArgs {
     pub all_systems: bool,
     pub legacy: bool,
     /// `--no-stand-ins`: inputs that cannot be fetched are errors even when nixeval has a
-    /// built-in stand-in for them.
+    /// built-in stand-in for them (and are never opaque values).
     pub no_stand_ins: bool,
     /// Other positional arguments (after the first), for subcommands that take more.
     pub rest: Vec<String>,

@@ -30,6 +30,7 @@ Options:
                                Use FLAKEREF for input NAME
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 
@@ -54,6 +55,7 @@ Options:
                                Use FLAKEREF for input NAME
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
 
 Examples:

@@ -21,6 +21,10 @@
 //!   path ([`placeholder`]) so that a derivation using it (`mkShell { packages = [ o ]; }`) still
 //!   is a derivation; the derivations computed this way are recorded ([`OpaqueState`]).
 //!
+//! The stand-ins recognise opaque values with `v ? __nixevalOpaque` (true only for them, as no
+//! ordinary value has that attribute); selecting that name gives the value without what is
+//! known of it.
+//!
 //! Opaque values are made only by the flake loader for unavailable inputs; ordinary evaluation
 //! never sees one, so the language's semantics are untouched. Nothing here guesses what an
 //! input would have provided.
@@ -91,6 +95,10 @@ pub fn select(o: &OpaqueInfo, name: Symbol) -> Thunk {
         return t.clone();
     }
     let n = name.as_str();
+    if n == "__nixevalOpaque" {
+        // The probe the stand-ins use to recognise opaque values (`v ? __nixevalOpaque`).
+        return Thunk::Ready(Value::Opaque(Rc::new(OpaqueInfo { input: o.input.clone(), path: o.path.clone(), known: None })));
+    }
     let simple = !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'\'');
     let suffix = if simple { format!(".{}", n) } else { format!(".\"{}\"", n) };
     Thunk::Ready(derived(o, &suffix))

@@ -340,6 +340,9 @@ impl Checker<'_> {
     }
 
     fn finding(&mut self, code: &'static str, path: &str, message: String, pos: Pos) -> &mut Finding {
+        // A value of the wrong kind that depends on an unavailable input is not a mistake of
+        // the flake: it could not be checked.
+        let code = if code.starts_with('E') && message.contains(crate::eval::opaque::MARKER) { "W090" } else { code };
         let f = Finding::new(code, &self.output.clone(), path.to_string(), message);
         self.push(f, pos)
     }
