@@ -111,7 +111,7 @@ fn opaque_inputs() {
     // Inputs that are neither available offline nor stood in for are opaque: what depends on
     // them is listed as such, the rest as usual, and the command succeeds.
     let sys = ["--system", "x86_64-linux"];
-    for f in ["opaque-rust", "opaque-parts", "opaque-nixos"] {
+    for f in ["opaque-rust", "opaque-parts", "opaque-nixos", "opaque-misc"] {
         let mut args = vec!["outputs", f];
         args.extend(sys);
         case(&format!("opaque-outputs-{f}"), ".", &args);

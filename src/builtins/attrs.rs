@@ -142,6 +142,11 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn intersect_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let a = ev.arg_attrs(args, 0, "intersectAttrs")?;
+    if let Value::Opaque(o) = ev.arg(args, 1, "intersectAttrs")? {
+        // Every attribute of an opaque value exists (`callPackage` on an overlaid package set).
+        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) }).collect();
+        return Ok(Value::attrs(Attrs::from_sorted(entries)));
+    }
     let b = ev.arg_attrs(args, 1, "intersectAttrs")?;
     let entries: Vec<AttrEntry> = if a.len() < b.len() {
         a.iter().filter_map(|e| b.get_entry(e.name).cloned()).collect()

@@ -5,12 +5,13 @@
 //! (`crane.mkLib(…).buildPackage(…)`). It behaves as an attribute set in which every attribute
 //! exists and is itself opaque, and which can also be called:
 //!
-//! - selecting (`o.a`, `o.a or d`, `with o; a`, `getAttr`) gives the opaque `o.a`; `o ? a` and
-//!   `hasAttr` are true; calling `o x` gives an opaque value without forcing `x`; a function
+//! - selecting (`o.a`, `o.a or d`, `with o; a`, `getAttr`, `intersectAttrs s o`) gives the
+//!   opaque `o.a`; `o ? a` and `hasAttr` are true; calling `o x` gives an opaque value without forcing `x`; a function
 //!   with formal arguments called with `o` gets `o.name` for each formal;
 //! - `o // s` and `s // o` are opaque values that know `s`'s attributes (for `s // o` this
 //!   assumes `o` adds attributes rather than replacing them, as overlays and module results
-//!   usually do); `o ++ l`, `"${o}/x"`, `o + "x"`, `import o` and `toString o` are opaque;
+//!   usually do); `o ++ l`, `"${o}/x"`, `o + x` (whatever `x` is: the left operand decides
+//!   and it is not a number), `import o` and `toString o` are opaque; `1 + o` fails;
 //! - `typeOf o` is `"set"`, `isAttrs o` is true and the other `is*` predicates false; `o == v`
 //!   is false for any other value `v` (an opaque value is not null, not empty and not equal to a
 //!   known value), true for the same opaque value;
@@ -291,6 +292,79 @@ mod tests {
             Value::Opaque(o) => o,
             _ => panic!("not opaque"),
         }
+    }
+
+    /// Applies the Nix function `code` to the opaque input `crane` and prints the result.
+    fn apply(code: &str) -> Result<String, String> {
+        let mut ev = Evaluator::new(super::super::EvalOptions::default(), Box::new(super::super::io::MemIo::default()));
+        ev.reset_stack_base();
+        let f = ev.eval_str(code, "/").map_err(|e| e.message().to_string())?;
+        let arg = Thunk::Ready(input_value("crane", None));
+        let v = ev.call_value(f, arg, Pos::NONE).map_err(|e| e.message().to_string())?;
+        ev.force_deep(&v).map_err(|e| e.message().to_string())?;
+        Ok(String::from_utf8_lossy(&crate::print::print_value(&v)).into_owned())
+    }
+
+    #[test]
+    fn what_propagates() {
+        let shown = |p: &str| format!("«depends on unavailable input 'crane': {}»", p);
+        assert_eq!(apply("o: o.lib.mkLib").unwrap(), shown("crane.lib.mkLib"));
+        assert_eq!(apply("o: (o.mkLib 1).buildPackage { }").unwrap(), shown("crane.mkLib(…).buildPackage(…)"));
+        assert_eq!(apply("o: o.x or 5").unwrap(), shown("crane.x"));
+        assert_eq!(apply("o: with o; foo").unwrap(), shown("crane.foo"));
+        assert_eq!(apply("o: ({ a, b ? 2 }: [ a b ]) o").unwrap(), format!("[ {} {} ]", shown("crane.a"), shown("crane.b")));
+        assert_eq!(apply(r#"o: "${o}/lib.nix""#).unwrap(), shown(r#"crane+"…""#));
+        assert_eq!(apply(r#"o: import "${o}/lib.nix""#).unwrap(), shown(r#"crane+"…"(import)"#));
+        assert_eq!(apply("o: [ 1 ] ++ o").unwrap(), shown("crane ++ […]"));
+        assert_eq!(apply("o: (o // { x = 1; }).x").unwrap(), "1");
+        assert_eq!(apply("o: ({ y = 2; } // o).y").unwrap(), "2");
+        assert_eq!(apply("o: ({ y = 2; } // o).z").unwrap(), shown("crane.z"));
+        assert_eq!(apply(r#"o: builtins.getAttr "q" o"#).unwrap(), shown("crane.q"));
+        assert_eq!(apply("o: builtins.intersectAttrs { a = 1; } ({ a = 2; } // o)").unwrap(), "{ a = 2; }");
+        assert_eq!(apply("o: builtins.intersectAttrs { b = 1; } o").unwrap(), format!("{{ b = {}; }}", shown("crane.b")));
+    }
+
+    #[test]
+    fn what_it_answers() {
+        assert_eq!(apply("o: [ (o ? a) (o ? __nixevalOpaque) (builtins.hasAttr \"a\" o) ]").unwrap(), "[ true true true ]");
+        assert_eq!(apply("o: [ (builtins.typeOf o) (builtins.isAttrs o) (builtins.isFunction o) (builtins.isString o) ]").unwrap(),
+            "[ \"set\" true false false ]");
+        assert_eq!(apply("o: [ (o == null) (o == { }) (o != \"\") (o == o) (o.a == o.a) ]").unwrap(), "[ false false true true false ]");
+    }
+
+    #[test]
+    fn what_needs_the_value() {
+        for code in [
+            "o: if o then 1 else 2",
+            "o: builtins.attrNames o",
+            "o: o - 1",
+            "o: o * 2",
+            "o: 1 + o",
+            "o: o < 1",
+            "o: builtins.length o",
+            "o: builtins.toJSON o",
+            "o: assert o; 1",
+            "o: !o",
+            "o: builtins.mapAttrs (n: v: v) o",
+        ] {
+            let e = apply(code).expect_err(code);
+            assert!(e.contains("depends on unavailable input 'crane'"), "{code}: {e}");
+        }
+    }
+
+    #[test]
+    fn derivations_get_placeholders() {
+        let code = "o: (derivation { name = \"x\"; system = \"s\"; builder = \"/b\"; dep = o.pkg; deps = [ o ]; }).drvPath";
+        let mut ev = Evaluator::new(super::super::EvalOptions::default(), Box::new(super::super::io::MemIo::default()));
+        ev.reset_stack_base();
+        let f = ev.eval_str(code, "/").map_err(|e| e.message().to_string()).unwrap();
+        let v = ev.call_value(f, Thunk::Ready(input_value("crane", None)), Pos::NONE).map_err(|e| e.message().to_string()).unwrap();
+        let Value::String(drv) = v else { panic!("not a string") };
+        assert_eq!(ev.caches.opaque.tainted(&drv.to_str_lossy()), vec!["crane".to_string()]);
+        assert!(!ev.caches.opaque.in_derivation());
+        // Outside a derivation, an opaque value still cannot become a string.
+        let e = apply("o: builtins.substring 0 1 o").expect_err("substring");
+        assert!(e.contains("depends on unavailable input 'crane'"), "{e}");
     }
 
     #[test]
