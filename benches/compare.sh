@@ -41,7 +41,7 @@ if [ "$mode" = instructions ]; then
     printf '%-28s %15s %15s %8s\n' file nix-inst nixeval ratio
     logsum=0; n=0
     for f in $files; do
-        a=$(instructions env NIX_REMOTE=dummy:// nix-instantiate --eval --strict "$f")
+        a=$(NIX_REMOTE=dummy:// instructions nix-instantiate --eval --strict "$f")
         b=$(instructions "$nixeval" eval --strict "$f")
         ratio=$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a/b}')
         printf '%-28s %15s %15s %7sx\n' "$(basename "$f")" "$a" "$b" "$ratio"

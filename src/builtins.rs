@@ -57,6 +57,8 @@ pub struct Caches {
     pub drv_hashes: crate::store::derivation::DrvHashes,
     /// `getFlake`'s view of the flake file system; `None` makes `getFlake` unavailable.
     pub get_flake: Option<getflake::GetFlakeState>,
+    /// Placeholders made for opaque values (unavailable flake inputs) in derivations.
+    pub opaque: crate::eval::opaque::OpaqueState,
 }
 
 /// Builtins that are also visible without the `builtins.` prefix under their own name.

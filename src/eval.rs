@@ -15,6 +15,7 @@ pub mod escape;
 pub mod expr;
 pub mod io;
 pub mod lower;
+pub mod opaque;
 pub mod ops;
 pub mod symbol;
 pub mod value;
@@ -431,6 +432,7 @@ impl Evaluator {
                         return self.force(&t);
                     }
                 }
+                Value::Opaque(o) => return self.force(&opaque::select(&o, name)),
                 other => {
                     return Err(EvalError::type_error(format!(
                         "expected a set but found {}: {}",
@@ -500,6 +502,7 @@ impl Evaluator {
             let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
                 (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
             match found {
@@ -558,6 +561,7 @@ impl Evaluator {
             let sym = self.attr_name(name, env)?;
             let found = match (&v, sym) {
                 (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
+                (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
             match found {
@@ -718,6 +722,7 @@ impl Evaluator {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
             }
+            Value::Opaque(o) => Ok(opaque::call(&o)),
             Value::Attrs(ref a) => {
                 if let Some(functor) = a.get(sym::functor).cloned() {
                     let functor = self.force(&functor).map_err(|e| e.at(pos))?;
@@ -781,6 +786,9 @@ impl Evaluator {
         let Param::Formals { formals, ellipsis, at } = &def.param else { unreachable!("called for formals") };
         let argv = self.force(&arg).map_err(|e| e.at(pos))?;
         let Value::Attrs(args) = &argv else {
+            if let Value::Opaque(o) = &argv {
+                return self.bind_formals(def, parent, Thunk::Ready(opaque::formals_arg(o, formals)), pos);
+            }
             return Err(EvalError::type_error(format!(
                 "expected a set but found {}: {}",
                 argv.type_phrase(),

@@ -135,6 +135,7 @@ fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>, key: O
         Value::Lambda(_) => out.extend_from_slice(b"<LAMBDA>"),
         Value::PrimOp(_) => out.extend_from_slice(b"<PRIMOP>"),
         Value::PrimOpApp(_) => out.extend_from_slice(b"<PRIMOP-APP>"),
+        Value::Opaque(o) => out.extend_from_slice(format!("«{}{}': {}»", crate::eval::opaque::MARKER, o.input, o.path).as_bytes()),
     }
 }
 
@@ -214,6 +215,7 @@ fn short_inner(v: &Value, out: &mut String, depth: usize) {
         },
         Value::PrimOp(op) => out.push_str(&format!("«primop {}»", op.name)),
         Value::PrimOpApp(app) => out.push_str(&format!("«partially applied primop {}»", app.op.name)),
+        Value::Opaque(o) => out.push_str(&o.short()),
         other => out.push_str(&String::from_utf8_lossy(&print_value(other))),
     }
 }

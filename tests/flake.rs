@@ -107,6 +107,58 @@ fn stand_in_derivations_are_real_and_marked() {
 }
 
 #[test]
+fn opaque_inputs() {
+    // Inputs that are neither available offline nor stood in for are opaque: what depends on
+    // them is listed as such, the rest as usual, and the command succeeds.
+    let sys = ["--system", "x86_64-linux"];
+    for f in ["opaque-rust", "opaque-parts", "opaque-nixos", "opaque-misc"] {
+        let mut args = vec!["outputs", f];
+        args.extend(sys);
+        case(&format!("opaque-outputs-{f}"), ".", &args);
+    }
+    case("opaque-outputs-all-rust", ".", &["outputs", "--all-systems", "opaque-rust"]);
+    case("opaque-outputs-json-rust", ".", &["outputs", "--json", "opaque-rust", "--system", "x86_64-linux"]);
+    case("opaque-outputs-json-parts", ".", &["outputs", "--json", "--all-systems", "opaque-parts"]);
+    case("opaque-metadata-nixos", ".", &["metadata", "opaque-nixos"]);
+    case("opaque-metadata-json-rust", ".", &["metadata", "--json", "opaque-rust"]);
+    case("opaque-no-stand-ins", ".", &["outputs", "opaque-rust", "--no-stand-ins", "--system", "x86_64-linux"]);
+    case("opaque-missing-input-metadata", ".", &["metadata", "errors/missing-input"]);
+    // eval: an opaque result is an error naming the input; known parts evaluate; derivations
+    // computed with placeholders are flagged.
+    case("opaque-eval-package", ".", &["eval", "opaque-rust#packages.x86_64-linux.default"]);
+    case("opaque-eval-known", ".", &["eval", "opaque-nixos#lib.hmRev"]);
+    case("opaque-eval-placeholder", ".", &["eval", "opaque-rust#devShells.x86_64-linux.plain.drvPath"]);
+    case("opaque-eval-app", ".", &["eval", "opaque-rust#apps.x86_64-linux.default", "--system", "x86_64-linux"]);
+    case("opaque-eval-json", ".", &["eval", "--json", "opaque-rust#apps.x86_64-linux.default"]);
+    case("opaque-resolve-build", ".", &["resolve", "build", "opaque-rust", "--system", "x86_64-linux"]);
+    for f in ["opaque-rust", "opaque-parts", "opaque-nixos"] {
+        let mut args = vec!["check", f];
+        args.extend(sys);
+        case(&format!("opaque-check-{f}"), ".", &args);
+    }
+}
+
+#[test]
+fn opaque_stays_per_input() {
+    // Each unavailable input is announced once, however often it is used.
+    let (out, err, code) = run(fixtures(), &["outputs", "--all-systems", "opaque-rust"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(err.matches("input 'crane' (github:ipetkov/crane)").count(), 1, "{err}");
+    assert_eq!(err.matches("input 'rust-overlay'").count(), 1, "{err}");
+    assert!(out.contains("default: package (depends on unavailable input 'crane')"), "{out}");
+    assert!(out.contains("plain: development environment 'nix-shell'"), "{out}");
+    // Overriding the input with a local flake makes it an ordinary input again (this one
+    // lacks `mkLib`, which is now an ordinary error).
+    let (out, err, code) = run(
+        fixtures(),
+        &["outputs", "opaque-rust", "--system", "x86_64-linux", "--override-input", "crane", "./mini-flake-utils"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!err.contains("input 'crane' (github"), "{err}");
+    assert!(out.contains("default: error: attribute 'mkLib' missing"), "{out}");
+}
+
+#[test]
 fn laziness_unused_inputs_are_not_touched() {
     // `lib` does not use `nixpkgs` or `unused`, neither of which can be fetched.
     let (out, err, code) = run(fixtures(), &["eval", "errors/missing-input#lib.answer"]);

@@ -56,6 +56,9 @@ pub fn missing_attr(name: Symbol, attrs: &Attrs) -> EvalError {
 
 fn get_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let name = name_arg(ev, args, 0, "getAttr")?;
+    if let Value::Opaque(o) = ev.arg(args, 1, "getAttr")? {
+        return ev.force(&crate::eval::opaque::select(&o, name));
+    }
     let a = ev.arg_attrs(args, 1, "getAttr")?;
     match a.get(name) {
         Some(t) => {
@@ -68,6 +71,9 @@ fn get_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn has_attr(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let name = name_arg(ev, args, 0, "hasAttr")?;
+    if let Value::Opaque(_) = ev.arg(args, 1, "hasAttr")? {
+        return Ok(Value::Bool(true));
+    }
     let a = ev.arg_attrs(args, 1, "hasAttr")?;
     Ok(Value::Bool(a.contains(name)))
 }
@@ -136,6 +142,11 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn intersect_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let a = ev.arg_attrs(args, 0, "intersectAttrs")?;
+    if let Value::Opaque(o) = ev.arg(args, 1, "intersectAttrs")? {
+        // Every attribute of an opaque value exists (`callPackage` on an overlaid package set).
+        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) }).collect();
+        return Ok(Value::attrs(Attrs::from_sorted(entries)));
+    }
     let b = ev.arg_attrs(args, 1, "intersectAttrs")?;
     let entries: Vec<AttrEntry> = if a.len() < b.len() {
         a.iter().filter_map(|e| b.get_entry(e.name).cloned()).collect()

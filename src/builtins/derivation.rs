@@ -72,7 +72,10 @@ fn derivation_strict(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         "while evaluating the `name` attribute passed to builtins.derivationStrict",
     )
     .map_err(|e| e.frame(name_entry.pos, "while evaluating the derivation attribute 'name'"))?;
-    strict_internal(ev, &name, &attrs).map_err(|e| {
+    let mark = ev.caches.opaque.begin();
+    let result = strict_internal(ev, &name, &attrs);
+    ev.caches.opaque.end(mark);
+    result.map_err(|e| {
         let at = match ev.sources.describe(name_entry.pos) {
             Some((f, l, c)) => format!("{f}:{l}:{c}"),
             None => "«unknown»".to_string(),
@@ -130,7 +133,8 @@ fn strict_internal(ev: &mut Evaluator, name: &str, attrs: &Attrs) -> EvalResult 
     req.content_addressed = c.content_addressed;
     req.impure = c.impure;
     req.features = features;
-    for elem in Context::from_vec(c.ctx).iter() {
+    let all_ctx = Context::from_vec(c.ctx);
+    for elem in all_ctx.iter() {
         match decode_context(elem) {
             ContextElem::Opaque(p) => req.add_src(p),
             ContextElem::DrvDeep(d) => req.add_drv_deep(d),
@@ -138,6 +142,7 @@ fn strict_internal(ev: &mut Evaluator, name: &str, attrs: &Attrs) -> EvalResult 
         }
     }
     let result = store_derivation_strict(req, &mut ev.caches.drv_hashes).map_err(store_err)?;
+    ev.caches.opaque.record(&result.drv_path, all_ctx.iter());
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }
@@ -295,6 +300,7 @@ pub fn to_json_value(ev: &mut Evaluator, v: &Value, ctx: &mut Vec<Box<str>>) -> 
 fn to_json_value_inner(ev: &mut Evaluator, v: &Value, ctx: &mut Vec<Box<str>>) -> EvalResult<serde_json::Value> {
     use serde_json::Value as J;
     Ok(match v {
+        Value::Opaque(o) => J::String(ev.coerce_opaque(o)?.to_str_lossy().into_owned()),
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),

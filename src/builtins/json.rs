@@ -146,6 +146,9 @@ impl JsonWriter<'_> {
             Value::Lambda(c) => {
                 return Err(EvalError::type_error(format!("cannot convert {} to JSON", show_type(v))).at(c.def.pos));
             }
+            Value::Opaque(o) => {
+                return Err(EvalError::type_error(format!("cannot convert {} to JSON: {}", o.phrase(), o.short())).at(pos));
+            }
             Value::PrimOp(_) | Value::PrimOpApp(_) => {
                 return Err(EvalError::type_error(format!("cannot convert {} to JSON", show_type(v))).at(pos));
             }

@@ -44,6 +44,9 @@ pub fn value_to_path(ev: &mut Evaluator, v: &Value) -> EvalResult<String> {
 }
 
 fn import(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
+    if let Value::Opaque(o) = ev.arg(args, 0, "import")? {
+        return Ok(crate::eval::opaque::derived_value(&o, "(import)"));
+    }
     let path = real_path(ev, args, 0, "import")?;
     ev.import_path(&path).map_err(|e| e.frame(Pos::NONE, format!("while importing '{}'", path)))
 }

@@ -214,6 +214,7 @@ impl XmlWriter<'_> {
 
     fn value_inner(&mut self, ev: &mut Evaluator, v: &Value, level: usize) -> EvalResult<()> {
         match v {
+            Value::Opaque(o) => return Err(crate::eval::opaque::needed(o, "conversion to XML")),
             Value::Int(i) => self.empty(level, b"int", &[("value", i.to_string().as_bytes())]),
             Value::Bool(b) => {
                 let text: &[u8] = if *b { b"true" } else { b"false" };

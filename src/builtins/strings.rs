@@ -27,6 +27,11 @@ pub fn coerce_arg(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str, ho
 }
 
 fn to_string(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
+    if let Value::Opaque(o) = ev.arg(args, 0, "toString")? {
+        if !ev.caches.opaque.in_derivation() {
+            return Ok(crate::eval::opaque::derived_value(&o, "(toString)"));
+        }
+    }
     let s = coerce_arg(ev, args, 0, "toString", Coercion::TO_STRING)?;
     Ok(Value::String(s))
 }

@@ -31,7 +31,7 @@ macro_rules! predicate {
     };
 }
 
-predicate!(is_attrs, "isAttrs", Value::Attrs(_));
+predicate!(is_attrs, "isAttrs", Value::Attrs(_) | Value::Opaque(_));
 predicate!(is_bool, "isBool", Value::Bool(_));
 predicate!(is_float, "isFloat", Value::Float(_));
 predicate!(is_function, "isFunction", Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_));

@@ -19,7 +19,7 @@ pub struct FlakeArgs {
     pub all_systems: bool,
     pub legacy: bool,
     /// `--no-stand-ins`: inputs that cannot be fetched are errors even when nixeval has a
-    /// built-in stand-in for them.
+    /// built-in stand-in for them (and are never opaque values).
     pub no_stand_ins: bool,
     /// Other positional arguments (after the first), for subcommands that take more.
     pub rest: Vec<String>,
@@ -149,6 +149,7 @@ pub fn run_with_load_result(
         let mut fopts = FlakeOptions::new(base_dir);
         fopts.overrides = args.overrides.clone();
         fopts.stand_ins = std::rc::Rc::new(crate::flake::standins::BuiltinStandIns { enabled: !args.no_stand_ins });
+        fopts.opaque_inputs = !args.no_stand_ins;
         let reference = args.flake_ref.clone().unwrap_or_else(|| ".".to_string());
         let loaded = load_flake(&mut ev, &mounts, &reference, &fopts);
         let mut pre = String::new();

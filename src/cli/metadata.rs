@@ -1,5 +1,6 @@
 //! `nixeval metadata [FLAKEREF]`: what `nix flake metadata` shows, plus where every input was
-//! found (local directory, store path, `--override-input`, stand-in) or why it could not be.
+//! found (local directory, store path, `--override-input`, stand-in), or that it is evaluated
+//! as an opaque value (not available offline, no stand-in), or why it could not be read.
 //! Inputs are located (hashed) but no flake is evaluated beyond reading `flake.nix` files.
 
 use super::flake_args::{self, Outcome};
@@ -15,7 +16,8 @@ Usage: nixeval metadata [FLAKEREF] [OPTIONS]
 
 Prints what `nix flake metadata` prints (resolved and locked URL, description, store path,
 revision, last modification, the inputs tree) and, for every input, where nixeval found it:
-a local directory, a store path, an --override-input, a stand-in, or why it is unavailable.
+a local directory, a store path, an --override-input, a stand-in, or that it is opaque (not
+available offline and without a stand-in: outputs that depend on it are listed as such).
 The lock is completed in memory; flake.lock is never written.
 
 Options:
@@ -26,10 +28,12 @@ Options:
       --system SYSTEM          Accepted for symmetry with the other commands
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 
-Exit status: 0 success, 1 the flake could not be read or an input is unavailable, 2 usage.
+Exit status: 0 success, 1 the flake could not be read or an input is unavailable (opaque inputs
+count only with --no-stand-ins), 2 usage.
 
 Examples:
   nixeval metadata fixtures/flakes/python-app
@@ -65,6 +69,9 @@ fn entries_json(entries: &[InputEntry]) -> serde_json::Value {
             if let serde_json::Value::Object(x) = origin_json(l) {
                 o.extend(x);
             }
+            if e.opaque {
+                o.insert("source".into(), "opaque".into());
+            }
         }
         if !e.children.is_empty() {
             o.insert("inputs".into(), entries_json(&e.children));
@@ -77,7 +84,7 @@ fn entries_json(entries: &[InputEntry]) -> serde_json::Value {
 fn count_errors(entries: &[InputEntry]) -> usize {
     entries
         .iter()
-        .map(|e| usize::from(matches!(e.located, Some(Err(_)))) + count_errors(&e.children))
+        .map(|e| usize::from(!e.opaque && matches!(e.located, Some(Err(_)))) + count_errors(&e.children))
         .sum()
 }
 
@@ -102,6 +109,13 @@ fn tree_text(entries: &[InputEntry], prefix: &str, bold: &dyn Fn(&str) -> String
                     })
                     .unwrap_or_default();
                 out.push_str(&format!("{}: {}{} [{}]\n", head, l.locked, date, l.origin.describe()));
+            }
+            Some(Err(_)) if e.opaque => {
+                out.push_str(&format!(
+                    "{}: {} [opaque: not available offline and no stand-in]\n",
+                    head,
+                    e.original.as_deref().unwrap_or("?")
+                ));
             }
             Some(Err(err)) => {
                 out.push_str(&format!("{}: {} [unavailable: {}]\n", head, e.original.as_deref().unwrap_or("?"), err));

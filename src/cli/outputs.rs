@@ -15,8 +15,10 @@ Usage: nixeval outputs [FLAKEREF] [OPTIONS]
 
 FLAKEREF defaults to `.`: a directory (searched upwards for flake.nix, up to the Git root),
 `path:DIR`, `git+file:DIR`, optionally with `?dir=SUBDIR`. Inputs are read offline: local
-`path:`/`git+file:` inputs, inputs already in /nix/store, or `--override-input`. Inputs that
-the listed outputs do not use are never read. flake.lock is never written.
+`path:`/`git+file:` inputs, inputs already in /nix/store, or `--override-input`, else nixeval's
+stand-in for them (nixpkgs, flake-utils, ...), else they are opaque: outputs that depend on
+them are listed as such (`package (depends on unavailable input 'crane')`). Inputs that the
+listed outputs do not use are never read. flake.lock is never written.
 
 Options:
       --json                   Print the outputs as JSON (with the locked URL under \"_url\")
@@ -27,11 +29,12 @@ Options:
                                Use FLAKEREF for input NAME (`nixpkgs`, `a/b` for nested inputs)
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 
-Exit status: 0 success, 1 some output failed to evaluate (the others are still listed),
-2 usage error.
+Exit status: 0 success, 1 some output failed to evaluate (the others are still listed;
+outputs that depend on unavailable inputs are not failures), 2 usage error.
 
 Examples:
   nixeval outputs fixtures/flakes/python-app

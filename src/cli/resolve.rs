@@ -30,6 +30,7 @@ Options:
                                Use FLAKEREF for input NAME
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
   -h, --help                   Show this help
 
@@ -54,6 +55,7 @@ Options:
                                Use FLAKEREF for input NAME
       --no-stand-ins           Never replace an input that cannot be fetched with nixeval's
                                built-in stand-in (nixpkgs, flake-utils, systems, flake-parts)
+                               or an opaque value: such inputs are errors
       --show-trace             Show the whole trace of errors
 
 Examples:
@@ -69,6 +71,11 @@ fn lookup(s: &mut Session<'_>, root: &Value, path: &str) -> Result<Option<Value>
         return Ok(Some(v));
     }
     for c in super::eval::split_attr_path(path) {
+        if let Value::Opaque(o) = &v {
+            // Every attribute of an opaque value exists (and is opaque unless known).
+            v = s.ev.force(&crate::eval::opaque::select(o, Symbol::new(&c)))?;
+            continue;
+        }
         let Value::Attrs(a) = &v else { return Ok(None) };
         let Some(t) = a.get(Symbol::new(&c)).cloned() else { return Ok(None) };
         v = s.ev.force(&t)?;
@@ -287,7 +294,17 @@ pub fn run_eval(args: Vec<String>) -> Exit {
             } else {
                 candidates("eval", &fragment, &system)
             };
-            let (_, v) = find(s, &tried)?;
+            let (path, v) = find(s, &tried)?;
+            if let Value::Opaque(o) = &v {
+                return Err(EvalError::eval(format!(
+                    "the value of '{}' {}{}' ({}); it cannot be evaluated offline",
+                    path,
+                    crate::eval::opaque::MARKER,
+                    o.input,
+                    o.path
+                ))
+                .with_hint(format!("provide the input with '--override-input {} PATH' (a local checkout)", o.input)));
+            }
             if s.args.json {
                 let j = crate::builtins::json::to_json(s.ev, &v, true)?;
                 Ok(format!("{}\n", j))
@@ -297,11 +314,41 @@ pub fn run_eval(args: Vec<String>) -> Exit {
             }
         })();
         match r {
-            Ok(text) => Outcome { code: 0, stdout: text, stderr: String::new() },
+            Ok(text) => {
+                let (code, stderr) = opaque_notes(s, &text);
+                Outcome { code, stdout: text, stderr }
+            }
             Err(e) => Outcome { code: 1, stdout: String::new(), stderr: s.render_error(&e) },
         }
     });
     flake_args::finish(out)
+}
+
+/// What `eval` says about a printed result that depends on unavailable inputs: parts shown as
+/// `«depends on unavailable input 'x': ...»` (exit status 1), or derivations computed with
+/// placeholders for them (a warning).
+fn opaque_notes(s: &mut Session<'_>, printed: &str) -> (u8, String) {
+    let marker = format!("«{}", crate::eval::opaque::MARKER);
+    let mut shown: Vec<String> = Vec::new();
+    for part in printed.split(marker.as_str()).skip(1) {
+        if let Some(end) = part.find('\'') {
+            let input = part[..end].to_string();
+            if !shown.contains(&input) {
+                shown.push(input);
+            }
+        }
+    }
+    let mut stderr = String::new();
+    for i in &shown {
+        stderr.push_str(&format!("error: parts of this value depend on unavailable input '{}' (shown as «{}{}': ...»)\n", i, crate::eval::opaque::MARKER, i));
+    }
+    for i in s.ev.caches.opaque.all_tainting_inputs() {
+        stderr.push_str(&format!(
+            "warning: derivations in this value were computed with placeholder paths for unavailable input '{}'; their store paths are not the real ones\n",
+            i
+        ));
+    }
+    (if shown.is_empty() { 0 } else { 1 }, stderr)
 }
 
 #[cfg(test)]

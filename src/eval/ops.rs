@@ -210,6 +210,7 @@ impl Evaluator {
                         v.extend(b.0.iter().cloned());
                         Ok(Value::list(v))
                     }
+                    (Value::Opaque(o), _) | (_, Value::Opaque(o)) => Ok(super::opaque::derived_value(o, " ++ […]")),
                     (Value::List(_), other) | (other, _) => Err(EvalError::type_error(format!(
                         "expected a list but found {}: {}",
                         other.type_phrase(),
@@ -231,6 +232,7 @@ impl Evaluator {
                         }
                         Ok(Value::attrs(a.update(b)))
                     }
+                    (Value::Opaque(_), _) | (_, Value::Opaque(_)) => super::opaque::update(&l, &r).map_err(|e| e.at(pos)),
                     (Value::Attrs(_), other) | (other, _) => Err(EvalError::type_error(format!(
                         "expected a set but found {}: {}",
                         other.type_phrase(),
@@ -327,6 +329,9 @@ impl Evaluator {
                     }
                 },
                 Kind::Path | Kind::Str => {
+                    if let Value::Opaque(o) = &v {
+                        return Ok(super::opaque::derived_value(o, "+\"…\""));
+                    }
                     let coercion = Coercion { more: false, copy_to_store: kind == Kind::Str };
                     let s = self
                         .coerce_to_string(&v, coercion)
@@ -357,6 +362,7 @@ impl Evaluator {
     pub fn coerce_to_string(&mut self, v: &Value, how: Coercion) -> EvalResult<NixString> {
         match v {
             Value::String(s) => Ok(s.clone()),
+            Value::Opaque(o) => self.coerce_opaque(o),
             Value::Path(p) => {
                 if how.copy_to_store {
                     let store_path = self.copy_path_to_store(p)?;
@@ -434,6 +440,7 @@ impl Evaluator {
             (Value::Null, Value::Null) => Ok(true),
             (Value::String(x), Value::String(y)) => Ok(x.as_bytes() == y.as_bytes()),
             (Value::Path(x), Value::Path(y)) => Ok(x == y),
+            (Value::Opaque(x), Value::Opaque(y)) => Ok(Rc::ptr_eq(x, y)),
             (Value::List(x), Value::List(y)) => {
                 if Rc::ptr_eq(x, y) {
                     return Ok(true);

@@ -32,6 +32,8 @@ pub enum Value {
     Lambda(Rc<Closure>),
     PrimOp(&'static Builtin),
     PrimOpApp(Rc<PrimOpApp>),
+    /// A value from a flake input that is not available (see [`super::opaque`]).
+    Opaque(Rc<super::opaque::OpaqueInfo>),
 }
 
 const _: () = assert!(std::mem::size_of::<Value>() == 24);
@@ -49,6 +51,7 @@ impl Value {
             Value::Attrs(_) => "set",
             Value::List(_) => "list",
             Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "lambda",
+            Value::Opaque(_) => "set",
         }
     }
 
@@ -69,6 +72,7 @@ impl Value {
             Value::Lambda(_) => Borrowed("a function"),
             Value::PrimOp(op) => Owned(format!("the built-in function '{}'", op.name)),
             Value::PrimOpApp(app) => Owned(format!("the partially applied built-in function '{}'", app.op.name)),
+            Value::Opaque(o) => Owned(o.phrase()),
         }
     }
 

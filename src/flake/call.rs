@@ -13,8 +13,10 @@
 //! Sources of inputs, in order: `--override-input` ([`FlakeOptions::overrides`]), local
 //! `path:`/`git+file:` inputs (absolute or relative to the parent flake), a locked input whose
 //! store path (from its `narHash`) already exists in `/nix/store`, then [`StandIns`] (built-in
-//! replacements for inputs that cannot be fetched offline), else an error naming the input and
-//! how to provide it. Local sources are made visible at their store paths by [`FlakeIo`], which
+//! replacements for inputs that cannot be fetched offline), then, with
+//! [`FlakeOptions::opaque_inputs`], an opaque value ([`crate::eval::opaque`]) that knows only
+//! the lock information (`rev`, `narHash`, ..., `inputs`) and makes whatever depends on the rest
+//! opaque too; else an error naming the input and how to provide it. Local sources are made visible at their store paths by [`FlakeIo`], which
 //! maps `/nix/store/<hash>-source` onto the directory on disk (for Git sources, only tracked
 //! files), so `outPath`, `./.` and error positions read exactly as with CppNix.
 //!
@@ -291,12 +293,23 @@ pub struct FlakeOptions {
     /// The directory relative references are resolved against (the working directory).
     pub base_dir: PathBuf,
     pub stand_ins: Rc<dyn StandIns>,
+    /// Inputs that cannot be located at all evaluate to opaque values instead of failing.
+    pub opaque_inputs: bool,
 }
 
 impl FlakeOptions {
     pub fn new(base_dir: PathBuf) -> FlakeOptions {
-        FlakeOptions { overrides: Vec::new(), base_dir, stand_ins: Rc::new(NoStandIns) }
+        FlakeOptions { overrides: Vec::new(), base_dir, stand_ins: Rc::new(NoStandIns), opaque_inputs: false }
     }
+}
+
+/// How the error of an input that no source has begins.
+const UNFETCHABLE: &str = "cannot fetch input '";
+
+/// Whether a locating error says that no source has the input (rather than that a source
+/// is broken).
+pub fn is_unfetchable(msg: &str) -> bool {
+    msg.starts_with(UNFETCHABLE)
 }
 
 /// Where the source of a located input came from.
@@ -370,8 +383,10 @@ struct Ctx {
     stand_ins: Rc<dyn StandIns>,
     mounts: Mounts,
     warnings: RefCell<Vec<String>>,
-    /// One line per input that a stand-in replaces, in the order they were first used.
+    /// One line per input that a stand-in or an opaque value replaces, in the order they
+    /// were first used.
     stand_in_notes: RefCell<Vec<(Vec<String>, String)>>,
+    opaque_inputs: bool,
     description: Option<String>,
 }
 
@@ -404,6 +419,8 @@ pub struct InputEntry {
     /// The lock entry's locked reference, then (once located) the source's.
     pub locked: Option<String>,
     pub located: Option<Result<Located, String>>,
+    /// Not available, and evaluated as an opaque value.
+    pub opaque: bool,
     pub children: Vec<InputEntry>,
 }
 
@@ -458,6 +475,7 @@ fn input_children(
             original: None,
             locked: None,
             located: None,
+            opaque: false,
             children: Vec::new(),
         };
         match edge {
@@ -488,6 +506,7 @@ fn input_children(
                 }
             }
         }
+        entry.opaque = ctx.opaque_inputs && matches!(&entry.located, Some(Err(e)) if is_unfetchable(e));
         out.push(entry);
     }
     out
@@ -890,6 +909,7 @@ pub fn load_flake(
         mounts: mounts.clone(),
         warnings: RefCell::new(warnings),
         stand_in_notes: RefCell::new(Vec::new()),
+        opaque_inputs: opts.opaque_inputs,
         description: ff.description.clone(),
     });
     let value = node_result(&ctx, 0);
@@ -1022,7 +1042,7 @@ fn locate_remote(ctx: &Ctx, path: &[String], original: &FlakeRef, locked: Option
         Some(l) => l.to_string(),
         None => original.to_string(),
     };
-    let mut msg = format!("cannot fetch input '{}' ({}): {}", path.join("/"), what, how_to_provide(path));
+    let mut msg = format!("{}{}' ({}): {}", UNFETCHABLE, path.join("/"), what, how_to_provide(path));
     if let Some(n) = ctx.stand_ins.unavailable_note(path, original, locked) {
         msg.push_str("; ");
         msg.push_str(&n);
@@ -1182,7 +1202,11 @@ fn input_name_of(ctx: &Ctx, n: usize) -> String {
 }
 
 fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) -> EvalResult {
-    let located = locate_node(ctx, n).map_err(err)?;
+    let located = match locate_node(ctx, n) {
+        Ok(l) => l,
+        Err(msg) if n != 0 && ctx.opaque_inputs && is_unfetchable(&msg) => return Ok(opaque_node(ctx, n)),
+        Err(msg) => return Err(err(msg)),
+    };
     let source_info = Rc::new(source_info_value(&located));
     let out_path = Thunk::Ready(store_string(&located.out_path, &located.store_path));
     let si_value = Thunk::Ready(Value::Attrs(source_info.clone()));
@@ -1190,7 +1214,92 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
         let extra = Attrs::from_unsorted(vec![entry("sourceInfo", si_value), entry("outPath", out_path)]);
         return Ok(Value::attrs(source_info.update(&extra)));
     }
-    // inputs = mapAttrs (_: spec: allNodes.${resolveInput spec}.result) node.inputs
+    let inputs = node_inputs(ctx, n);
+    let file = format!("{}/flake.nix", located.out_path);
+    let shown = located.locked.to_string();
+    let outputs_fn = if n == 0 || ev.io.path_exists(&file) {
+        read_flake_file(ev, &file, &shown)?.outputs
+    } else {
+        return Err(err(format!(
+            "input '{}' has no flake.nix at {} (declare it with 'flake = false' if it is not a flake)",
+            input_name_of(ctx, n),
+            located.out_path
+        )));
+    };
+    let mut arg = (*inputs).clone();
+    arg.insert(entry("self", self_thunk));
+    let outputs = ev
+        .call_value(outputs_fn, Thunk::Ready(Value::attrs(arg)), Pos::NONE)
+        .map_err(|e| e.frame(Pos::NONE, format!("while calling the 'outputs' function of flake '{}'", shown)))?;
+    if let Value::Opaque(_) = &outputs {
+        // `outputs` is computed by an unavailable input (`inputs.x.lib.mkFlake { ... }`).
+        let extra = Attrs::from_unsorted(vec![
+            entry("outPath", out_path),
+            entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
+            entry("outputs", Thunk::Ready(outputs.clone())),
+            entry("sourceInfo", si_value),
+            entry("_type", Thunk::Ready(Value::str("flake"))),
+        ]);
+        return crate::eval::opaque::update(&outputs, &Value::attrs(source_info.update(&extra)));
+    }
+    let Value::Attrs(out_attrs) = &outputs else {
+        return Err(err(format!(
+            "expected the 'outputs' function of flake '{}' to return a set but it returned {}",
+            shown,
+            outputs.type_phrase()
+        )));
+    };
+    let extra = Attrs::from_unsorted(vec![
+        entry("outPath", out_path),
+        entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
+        entry("outputs", Thunk::Ready(outputs.clone())),
+        entry("sourceInfo", si_value),
+        entry("_type", Thunk::Ready(Value::str("flake"))),
+    ]);
+    Ok(Value::attrs(out_attrs.update(&source_info).update(&extra)))
+}
+
+/// Records (once) that the input at `path` (`reference`) is opaque.
+fn note_opaque(ctx: &Ctx, path: &[String], reference: &str) {
+    let mut notes = ctx.stand_in_notes.borrow_mut();
+    if !notes.iter().any(|(p, _)| p == path) {
+        notes.push((
+            path.to_vec(),
+            format!(
+                "input '{}' ({}) is not available offline and has no stand-in; what depends on it is opaque (provide it with '--override-input {} PATH')",
+                path.join("/"),
+                reference,
+                path.join("/")
+            ),
+        ));
+    }
+}
+
+/// The opaque value of the unavailable node `n`: its lock information (`rev`, `narHash`,
+/// `lastModified`, ...), `inputs` for a flake and `_type`; everything else is unknown.
+fn opaque_node(ctx: &Rc<Ctx>, n: usize) -> Value {
+    let info = &ctx.nodes[n];
+    let mut known = Vec::new();
+    if let Some(l) = &info.locked {
+        for (k, v) in tree_attrs(&l.input, "") {
+            if k != "outPath" {
+                known.push(entry(&k, Thunk::Ready(attr_value(&v))));
+            }
+        }
+        let shown = info.original.as_ref().unwrap_or(l).to_string();
+        note_opaque(ctx, &info.path, &shown);
+    }
+    if info.is_flake {
+        known.push(entry("inputs", Thunk::Ready(Value::Attrs(node_inputs(ctx, n)))));
+        known.push(entry("_type", Thunk::Ready(Value::str("flake"))));
+    }
+    crate::eval::opaque::input_value(&info.path.join("/"), Some(Attrs::from_unsorted(known)))
+}
+
+/// The `inputs` set of node `n`:
+/// `mapAttrs (_: spec: allNodes.${resolveInput spec}.result) node.inputs`, plus the inputs that
+/// could not be locked.
+fn node_inputs(ctx: &Rc<Ctx>, n: usize) -> Rc<Attrs> {
     let mut input_entries = Vec::new();
     for (name, edge) in &ctx.lock.node(NodeId(n)).inputs {
         let t = match ctx.lock.resolve_edge(edge) {
@@ -1224,45 +1333,21 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
         let t = Thunk::new_native(move |ev| pending_result(ev, &ctx3, &path, &r));
         input_entries.push(entry(name, t));
     }
-    let inputs = Rc::new(Attrs::from_unsorted(input_entries));
-
-    let file = format!("{}/flake.nix", located.out_path);
-    let shown = located.locked.to_string();
-    let outputs_fn = if n == 0 || ev.io.path_exists(&file) {
-        read_flake_file(ev, &file, &shown)?.outputs
-    } else {
-        return Err(err(format!(
-            "input '{}' has no flake.nix at {} (declare it with 'flake = false' if it is not a flake)",
-            input_name_of(ctx, n),
-            located.out_path
-        )));
-    };
-    let mut arg = (*inputs).clone();
-    arg.insert(entry("self", self_thunk));
-    let outputs = ev
-        .call_value(outputs_fn, Thunk::Ready(Value::attrs(arg)), Pos::NONE)
-        .map_err(|e| e.frame(Pos::NONE, format!("while calling the 'outputs' function of flake '{}'", shown)))?;
-    let Value::Attrs(out_attrs) = &outputs else {
-        return Err(err(format!(
-            "expected the 'outputs' function of flake '{}' to return a set but it returned {}",
-            shown,
-            outputs.type_phrase()
-        )));
-    };
-    let extra = Attrs::from_unsorted(vec![
-        entry("outPath", out_path),
-        entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
-        entry("outputs", Thunk::Ready(outputs.clone())),
-        entry("sourceInfo", si_value),
-        entry("_type", Thunk::Ready(Value::str("flake"))),
-    ]);
-    Ok(Value::attrs(out_attrs.update(&source_info).update(&extra)))
+    Rc::new(Attrs::from_unsorted(input_entries))
 }
 
 /// The value of an input that is not in the lock (could not be locked offline): located
 /// through the stand-ins when forced, evaluated as a flake without inputs of its own.
 fn pending_result(ev: &mut Evaluator, ctx: &Rc<Ctx>, path: &[String], r: &FlakeRef) -> EvalResult {
-    let l = locate_pending(ctx, path, r).map_err(err)?;
+    let l = match locate_pending(ctx, path, r) {
+        Ok(l) => l,
+        Err(msg) if ctx.opaque_inputs && is_unfetchable(&msg) => {
+            note_opaque(ctx, path, &r.to_string());
+            let known = Attrs::from_unsorted(vec![entry("_type", Thunk::Ready(Value::str("flake")))]);
+            return Ok(crate::eval::opaque::input_value(&path.join("/"), Some(known)));
+        }
+        Err(msg) => return Err(err(msg)),
+    };
     let source_info = Rc::new(source_info_value(&l));
     let out_path = Thunk::Ready(store_string(&l.out_path, &l.store_path));
     let file = format!("{}/flake.nix", l.out_path);

@@ -92,6 +92,8 @@ pub const RULES: &[Rule] = &[
     rule("W105", W, "nixpkgs-revisions", "The lock holds several nixpkgs revisions; an input does not follow the flake's nixpkgs."),
     rule("E106", E, "unlocked-reference", "A lock entry does not pin its source (no revision or hash)."),
     rule("W107", W, "mutable-path-input", "An input is an absolute local path outside the repository."),
+    rule("W090", W, "unavailable-input", "An output depends on an input that is not available offline; it could not be checked."),
+    rule("W091", W, "placeholder-input", "A derivation was computed with placeholder paths for an input that is not available offline."),
 ];
 
 /// The rule with this code.
@@ -338,6 +340,9 @@ impl Checker<'_> {
     }
 
     fn finding(&mut self, code: &'static str, path: &str, message: String, pos: Pos) -> &mut Finding {
+        // A value of the wrong kind that depends on an unavailable input is not a mistake of
+        // the flake: it could not be checked.
+        let code = if code.starts_with('E') && message.contains(crate::eval::opaque::MARKER) { "W090" } else { code };
         let f = Finding::new(code, &self.output.clone(), path.to_string(), message);
         self.push(f, pos)
     }
@@ -345,6 +350,9 @@ impl Checker<'_> {
     /// Records an evaluation error at `path`: the message, the trace as notes, and the best
     /// position in the flake's files.
     fn eval_error(&mut self, path: &str, e: &EvalError, fallback: Pos) {
+        if let Some(input) = crate::eval::opaque::input_of_error(e) {
+            return self.unavailable(path, &input, e.message(), fallback);
+        }
         let pos = self.loc.error_pos(self.ev, e, fallback);
         let mut f = Finding::new("E001", &self.output, path.to_string(), format!("while evaluating '{}': {}", path, e.message()));
         f.span = self.loc.span(self.ev, pos);
@@ -365,8 +373,22 @@ impl Checker<'_> {
         self.push(f, pos);
     }
 
+    /// W090: what is at `path` depends on the unavailable input `input` (`detail`: how).
+    fn unavailable(&mut self, path: &str, input: &str, detail: &str, pos: Pos) {
+        let msg = format!("'{}' depends on unavailable input '{}' and was not checked ({})", path, input, detail);
+        let f = self.finding("W090", path, msg, pos);
+        f.fix = Some(Fix {
+            description: format!("provide the input with '--override-input {} PATH' (a local checkout) to check it", input),
+            edit: None,
+        });
+    }
+
     fn force(&mut self, path: &str, t: &Thunk, pos: Pos) -> Option<Value> {
         match self.ev.force(t) {
+            Ok(Value::Opaque(o)) => {
+                self.unavailable(path, &o.input.clone(), &o.path.clone(), pos);
+                None
+            }
             Ok(v) => Some(v),
             Err(e) => {
                 self.eval_error(path, &e, pos);
@@ -481,7 +503,16 @@ impl Checker<'_> {
                 return;
             };
             match self.ev.force(&t) {
-                Ok(Value::String(_)) => {}
+                Ok(Value::String(s)) => {
+                    let inputs = if attr == "drvPath" { self.ev.caches.opaque.tainted(&s.to_str_lossy()) } else { Vec::new() };
+                    for input in inputs {
+                        let msg = format!(
+                            "the derivation '{}' was computed with placeholder paths for unavailable input '{}'; its store paths are not the real ones",
+                            item.path, input
+                        );
+                        self.finding("W091", &item.path, msg, item.pos);
+                    }
+                }
                 Ok(other) => {
                     let msg = format!("the {} of derivation '{}' is {}, but a string was expected", what, item.path, describe_value(&other));
                     self.finding("E002", &item.path, msg, item.pos);

@@ -10,6 +10,11 @@
 //! configurations and unknown outputs are never evaluated. Unlike the reference, an output
 //! that fails is kept as an error node and the walk goes on with its siblings.
 //!
+//! Outputs that depend on an unavailable input ([`crate::eval::opaque`]) are not errors: an
+//! opaque value, or an error saying a value depends on an unavailable input, becomes an
+//! [`OutputNode::Opaque`] node for just that subtree (`package (depends on unavailable input
+//! 'crane')`); a set only partly known (`{ a = ...; } // opaque`) shows its known attributes.
+//!
 //! Nothing here prints; the CLI renders the tree ([`render_text`], [`render_json`]).
 
 use crate::error::EvalError;
@@ -44,6 +49,11 @@ pub enum OutputNode {
     NotDerivation,
     /// Evaluating this output failed.
     Error(EvalError),
+    /// What this output is depends on an unavailable input. `what` is what it should be
+    /// (`package`, `app`, ...) when its place says so; `detail` is how it depends on it.
+    Opaque { what: Option<&'static str>, input: String, detail: String },
+    /// A set whose known attributes are `children` and which may have more from `input`.
+    PartialSet { children: Vec<(String, OutputNode)>, input: String },
 }
 
 /// The outputs of a flake as `nix flake show` lists them.
@@ -58,6 +68,17 @@ impl OutputTree {
         collect(&self.root, &mut Vec::new(), &mut |path, n| {
             if let OutputNode::Error(e) = n {
                 out.push((path.join("."), e));
+            }
+        });
+        out
+    }
+
+    /// The outputs that depend on unavailable inputs: path, input and how.
+    pub fn opaque(&self) -> Vec<(String, &str, &str)> {
+        let mut out = Vec::new();
+        collect(&self.root, &mut Vec::new(), &mut |path, n| {
+            if let OutputNode::Opaque { input, detail, .. } = n {
+                out.push((path.join("."), input.as_str(), detail.as_str()));
             }
         });
         out
@@ -79,7 +100,7 @@ impl OutputTree {
 
 fn collect<'a>(n: &'a OutputNode, path: &mut Vec<String>, f: &mut dyn FnMut(&[String], &'a OutputNode)) {
     f(path, n);
-    if let OutputNode::Set(children) = n {
+    if let OutputNode::Set(children) | OutputNode::PartialSet { children, .. } = n {
         for (name, c) in children {
             path.push(name.clone());
             collect(c, path, f);
@@ -163,6 +184,7 @@ pub fn show_outputs(ev: &mut Evaluator, flake: &Value, opts: &ShowOptions) -> Ou
             Some(t) => t.clone(),
             None => return OutputTree { root: OutputNode::Error(EvalError::eval("the flake has no 'outputs'")) },
         },
+        Value::Opaque(o) => crate::eval::opaque::select(o, sym("outputs")),
         _ => return OutputTree { root: OutputNode::Error(EvalError::eval("the flake is not a set")) },
     };
     let root = visit(ev, &[], &outputs, opts);
@@ -170,9 +192,23 @@ pub fn show_outputs(ev: &mut Evaluator, flake: &Value, opts: &ShowOptions) -> Ou
 }
 
 fn recurse(ev: &mut Evaluator, path: &[&str], value: &Thunk, opts: &ShowOptions) -> OutputNode {
-    let a = match force_attrs(ev, value) {
-        Ok(a) => a,
-        Err(e) => return OutputNode::Error(e),
+    let a = match ev.force(value) {
+        Ok(Value::Opaque(o)) => match &o.known {
+            Some(k) => {
+                let known = k.clone();
+                let children = match recurse(ev, path, &Thunk::Ready(Value::Attrs(known)), opts) {
+                    OutputNode::Set(c) => c,
+                    other => return other,
+                };
+                return OutputNode::PartialSet { children, input: o.input.to_string() };
+            }
+            None => return opaque_node(path, &o.input, &o.path),
+        },
+        Ok(_) => match force_attrs(ev, value) {
+            Ok(a) => a,
+            Err(e) => return error_node(path, e),
+        },
+        Err(e) => return error_node(path, e),
     };
     let mut children = Vec::new();
     for e in a.sorted_by_name() {
@@ -206,7 +242,33 @@ fn derivation_node(ev: &mut Evaluator, path: &[&str], a: &Attrs) -> EvalResult<O
 fn visit(ev: &mut Evaluator, path: &[&str], value: &Thunk, opts: &ShowOptions) -> OutputNode {
     match visit_inner(ev, path, value, opts) {
         Ok(n) => n,
-        Err(e) => OutputNode::Error(e),
+        Err(e) => error_node(path, e),
+    }
+}
+
+/// What the output at `path` should be, for an opaque one (`package`, `app`, ...).
+fn expected_kind(path: &[&str]) -> Option<&'static str> {
+    let n = path.len();
+    let first = path.first().copied().unwrap_or("");
+    match (n, first) {
+        (2, "devShell") | (3, "devShells") => Some("development environment"),
+        (2, "defaultPackage" | "formatter") | (3, "packages") => Some("package"),
+        (3, "checks") => Some("derivation"),
+        (2, "defaultApp") | (3, "apps") => Some("app"),
+        (1, "defaultTemplate") | (2, "templates") => Some("template"),
+        _ => None,
+    }
+}
+
+fn opaque_node(path: &[&str], input: &str, detail: &str) -> OutputNode {
+    OutputNode::Opaque { what: expected_kind(path), input: input.to_string(), detail: detail.to_string() }
+}
+
+/// An error, or an opaque node when the error is about a value of an unavailable input.
+fn error_node(path: &[&str], e: EvalError) -> OutputNode {
+    match crate::eval::opaque::input_of_error(&e) {
+        Some(input) => opaque_node(path, &input, e.message()),
+        None => OutputNode::Error(e),
     }
 }
 
@@ -325,12 +387,27 @@ pub fn render_text(tree: &OutputTree, header: &str, color: bool) -> String {
     out.push('\n');
     match &tree.root {
         OutputNode::Set(children) => render_children(&st, children, "", &mut out),
+        OutputNode::PartialSet { children, input } => {
+            render_children(&st, children, "", &mut out);
+            out.push_str(&format!("{}\n", st.paint("35;1", &format!("(more outputs may come from unavailable input '{}')", input))));
+        }
         OutputNode::Error(e) => {
             out.push_str(&format!("{} {}\n", st.paint("31;1", "error:"), first_line(e.message())));
+        }
+        OutputNode::Opaque { input, .. } => {
+            out.push_str(&format!("{}\n", st.paint("35;1", &format!("(the outputs depend on unavailable input '{}')", input))));
         }
         _ => {}
     }
     out
+}
+
+/// `package (depends on unavailable input 'crane')`.
+fn opaque_text(what: Option<&str>, input: &str) -> String {
+    match what {
+        Some(w) => format!("{} (depends on unavailable input '{}')", w, input),
+        None => format!("depends on unavailable input '{}'", input),
+    }
 }
 
 fn first_line(s: &str) -> &str {
@@ -371,6 +448,20 @@ fn render_children(st: &Style, children: &[(String, OutputNode)], prefix: &str, 
                 out.push_str(&format!("{} {} (use '{}' to show)\n", head, st.paint("35;1", "omitted"), flag));
             }
             OutputNode::NotDerivation => {}
+            OutputNode::Opaque { what, input, .. } => {
+                out.push_str(&format!("{}: {}\n", head, st.paint("35;1", &opaque_text(*what, input))));
+            }
+            OutputNode::PartialSet { children, input } => {
+                out.push_str(&head);
+                out.push('\n');
+                render_children(st, children, &next, out);
+                let more = format!("{}{}", next, LAST);
+                out.push_str(&format!(
+                    "{}{}\n",
+                    st.paint("32;1", &more),
+                    st.paint("35;1", &format!("(more attributes may come from unavailable input '{}')", input))
+                ));
+            }
             OutputNode::Error(e) => {
                 out.push_str(&format!("{}: {} {}\n", head, st.paint("31;1", "error:"), first_line(e.message())));
             }
@@ -404,6 +495,22 @@ fn node_json(n: &OutputNode) -> serde_json::Value {
         OutputNode::Leaf { json_type, .. } => json!({ "type": json_type }),
         OutputNode::Omitted(_) | OutputNode::NotDerivation => J::Object(Map::new()),
         OutputNode::Error(e) => json!({ "type": "error", "error": e.message() }),
+        OutputNode::Opaque { what, input, .. } => {
+            let ty = match what {
+                Some("app") => "app",
+                Some("template") => "template",
+                Some(_) => "derivation",
+                None => "unknown",
+            };
+            json!({ "type": ty, "unavailableInput": input })
+        }
+        OutputNode::PartialSet { children, .. } => {
+            let mut m = Map::new();
+            for (name, c) in children {
+                m.insert(name.clone(), node_json(c));
+            }
+            J::Object(m)
+        }
     }
 }
 

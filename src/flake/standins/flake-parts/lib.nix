@@ -32,7 +32,9 @@
         modules = [ topModule module ];
       };
       perInputs = system: builtins.mapAttrs (_: input:
-        if builtins.isAttrs input then
+        # An input nixeval cannot read is opaque: it has every attribute already.
+        if input ? __nixevalOpaque then input
+        else if builtins.isAttrs input then
           builtins.mapAttrs (_: v: if builtins.isAttrs v && v ? ${system} then v.${system} else v) input
           // (builtins.listToAttrs (map (n: { name = n; value = input.${n}.${system} or { }; })
                (builtins.filter (n: builtins.isAttrs (input.${n} or null)) perSystemOutputs)))
@@ -50,7 +52,9 @@
       };
       allSystems = lib.genAttrs top.config.systems (system: lib.evalModules {
         specialArgs = { inherit inputs self; };
-        modules = [ (perSystemModule system) top.config.perSystem ];
+        # Opaque flake modules (from inputs nixeval cannot read) may declare per-system options.
+        modules = [ (perSystemModule system) top.config.perSystem ]
+          ++ (if top.config ? __nixevalOpaque then [ top.config.__nixevalOpaque ] else [ ]);
       });
       transposed = builtins.listToAttrs (map (n: {
         name = n;

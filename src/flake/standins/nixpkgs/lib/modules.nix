@@ -3,12 +3,20 @@
 # `mkIf`, `mkMerge`, `mkOverride` (priorities) and `mkOrder`. Definitions are merged by their
 # option types (see types.nix). Not done: option documentation, `_module.check` of undeclared
 # definitions inside submodules beyond freeform, renamed-option warnings.
+#
+# A module from a flake input that nixeval cannot read is an opaque value (one that has every
+# attribute, so `m ? __nixevalOpaque` holds for it and for nothing else). Such modules are left
+# out; their options are then unknown, so definitions of undeclared options are kept as
+# freeform values, attribute sets among them extended by the opaque module's (unknown) ones,
+# and `config` itself is the known configuration over the opaque rest.
 { lib }:
 let
   inherit (builtins) isAttrs isFunction isPath isString isList attrNames filter concatMap
     length head tail elem mapAttrs listToAttrs functionArgs;
   inherit (lib.options) isOption showOption;
   isModuleRef = m: isPath m || isString m;
+  isOpaque = m: m ? __nixevalOpaque;
+  known = filter (m: !(isOpaque m));
 in
 rec {
   defaultOverridePriority = 100;
@@ -148,11 +156,14 @@ rec {
         else unifyModuleSyntax file key (applyModuleArgsIfFunction key m moduleArgs);
 
       closure = builtins.genericClosure {
-        startSet = lib.lists.imap1 (i: m: { key = if isModuleRef m then toString m else "${toString prefix}:anon-${toString i}"; module = m; parentFile = "<unknown-file>"; }) ([ internalModule ] ++ modules);
+        startSet = lib.lists.imap1 (i: m: { key = if isModuleRef m then toString m else "${toString prefix}:anon-${toString i}"; module = m; parentFile = "<unknown-file>"; }) ([ internalModule ] ++ known modules);
         operator = item:
           let loaded = load item.parentFile item.key item.module; in
-          lib.lists.imap1 (i: m: { key = if isModuleRef m then toString m else "${item.key}:anon-${toString i}"; module = m; parentFile = loaded._file; }) loaded.imports;
+          lib.lists.imap1 (i: m: { key = if isModuleRef m then toString m else "${item.key}:anon-${toString i}"; module = m; parentFile = loaded._file; }) (known loaded.imports);
       };
+      # The first module left out because it is opaque, or null.
+      skippedOpaque = lib.lists.findFirst isOpaque null (modules ++ concatMap (m: m.imports) loadedAll);
+      hasOpaque = skippedOpaque != null;
       loadedAll = map (item: load item.parentFile item.key item.module) closure;
       disabled = map toString (concatMap (m: m.disabledModules) loadedAll);
       loaded = filter (m: !(elem m.key disabled) && !(elem (baseNameOf m.key) disabled)) loadedAll;
@@ -191,17 +202,22 @@ rec {
           undeclaredNames = filter (n: !(decls ? ${n})) (lib.lists.unique (concatMap (d: if isAttrs d.value then attrNames d.value else [ ]) defs'));
           freeform =
             if undeclaredNames == [ ] then { }
-            else if freeformType == null then
+            else if freeformType == null && !hasOpaque then
               throw "The option `${showOption (prefix ++ path ++ [ (head undeclaredNames) ])}' does not exist. Definition values:${lib.options.showDefs (defsAt (head undeclaredNames) defs')}"
             else listToAttrs (map (n: {
               name = n;
-              value = (mergeDefinitions (prefix ++ path) freeformType (map (d: d // { value = { ${n} = d.value; }; }) (defsAt n defs'))).mergedValue.${n};
+              value =
+                let
+                  type = if freeformType == null then lib.types.lazyAttrsOf lib.types.anything else freeformType;
+                  v = (mergeDefinitions (prefix ++ path) type (map (d: d // { value = { ${n} = d.value; }; }) (defsAt n defs'))).mergedValue.${n};
+                in
+                if hasOpaque && isAttrs v && (v.type or null) != "derivation" then skippedOpaque.${n} // v else v;
             }) undeclaredNames);
         in
         if isOption decls then throw "internal error: option at ${showOption path}"
         else freeform // declared;
 
-      config = evalTree [ ] declarations topDefs;
+      config = if hasOpaque then skippedOpaque // evalTree [ ] declarations topDefs else evalTree [ ] declarations topDefs;
 
       options = let
         annotate = path: decls: mapAttrs (n: decl:

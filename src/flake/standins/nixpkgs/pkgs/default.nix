@@ -103,7 +103,7 @@ let
         nativeBuildInputs = packages ++ mergeInputs "nativeBuildInputs" ++ nativeBuildInputs;
         propagatedBuildInputs = mergeInputs "propagatedBuildInputs" ++ propagatedBuildInputs;
         propagatedNativeBuildInputs = mergeInputs "propagatedNativeBuildInputs" ++ propagatedNativeBuildInputs;
-        shellHook = lib.strings.concatStringsSep "\n" (lib.lists.reverseList
+        shellHook = if inputsFrom == [ ] then shellHook else lib.strings.concatStringsSep "\n" (lib.lists.reverseList
           (builtins.filter (s: s != "") (map (d: d.shellHook or "") (lib.lists.reverseList inputsFrom)) ++ [ shellHook ]));
         phases = [ "buildPhase" ];
         buildPhase = "echo >> $out && export >> $out";
