@@ -38,7 +38,8 @@ rec {
       fargs = lib.trivial.functionArgs f;
       # nixeval's stand-in package sets answer for every name (see pkgs/unmodelled.nix): a
       # required argument they do not list is asked of them, as nixpkgs would have it.
-      unlisted = if autoArgs ? __nixevalMissingAttr
+      # An opaque set (an unavailable input merged in) answers through `intersectAttrs`.
+      unlisted = if autoArgs ? __nixevalMissingAttr && !(autoArgs ? __nixevalOpaque)
         then builtins.mapAttrs (name: _: autoArgs.__nixevalMissingAttr name)
           (lib.attrsets.filterAttrs (name: hasDefault: !hasDefault) (removeAttrs fargs (attrNames autoArgs ++ attrNames args)))
         else { };
@@ -55,7 +56,8 @@ rec {
     let
       f = if isFunction fn then fn else import fn;
       fargs = lib.trivial.functionArgs f;
-      unlisted = if autoArgs ? __nixevalMissingAttr
+      # An opaque set (an unavailable input merged in) answers through `intersectAttrs`.
+      unlisted = if autoArgs ? __nixevalMissingAttr && !(autoArgs ? __nixevalOpaque)
         then builtins.mapAttrs (name: _: autoArgs.__nixevalMissingAttr name)
           (lib.attrsets.filterAttrs (name: hasDefault: !hasDefault) (removeAttrs fargs (attrNames autoArgs ++ attrNames args)))
         else { };
