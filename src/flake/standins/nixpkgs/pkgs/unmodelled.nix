@@ -25,7 +25,11 @@ let
     __nixevalMissingAttr = package;
   }; in self';
   withExtras = name: drv: drv // { __nixevalMissingAttr = package; };
-  package' = name: named: callable name named (mkDerivation { inherit name; pname = name; meta.mainProgram = name; });
+  package' = name: named: callable name named (mkDerivation {
+    inherit name;
+    pname = name;
+    meta = { mainProgram = name; description = "nixeval stand-in for the nixpkgs package '${name}'"; };
+  });
   package = name: package' name false;
 in
 {
