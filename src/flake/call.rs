@@ -1231,15 +1231,15 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
     let outputs = ev
         .call_value(outputs_fn, Thunk::Ready(Value::attrs(arg)), Pos::NONE)
         .map_err(|e| e.frame(Pos::NONE, format!("while calling the 'outputs' function of flake '{}'", shown)))?;
+    let extra = Attrs::from_unsorted(vec![
+        entry("outPath", out_path),
+        entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
+        entry("outputs", Thunk::Ready(outputs.clone())),
+        entry("sourceInfo", si_value),
+        entry("_type", Thunk::Ready(Value::str("flake"))),
+    ]);
     if let Value::Opaque(_) = &outputs {
         // `outputs` is computed by an unavailable input (`inputs.x.lib.mkFlake { ... }`).
-        let extra = Attrs::from_unsorted(vec![
-            entry("outPath", out_path),
-            entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
-            entry("outputs", Thunk::Ready(outputs.clone())),
-            entry("sourceInfo", si_value),
-            entry("_type", Thunk::Ready(Value::str("flake"))),
-        ]);
         return crate::eval::opaque::update(&outputs, &Value::attrs(source_info.update(&extra)));
     }
     let Value::Attrs(out_attrs) = &outputs else {
@@ -1249,13 +1249,6 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
             outputs.type_phrase()
         )));
     };
-    let extra = Attrs::from_unsorted(vec![
-        entry("outPath", out_path),
-        entry("inputs", Thunk::Ready(Value::Attrs(inputs))),
-        entry("outputs", Thunk::Ready(outputs.clone())),
-        entry("sourceInfo", si_value),
-        entry("_type", Thunk::Ready(Value::str("flake"))),
-    ]);
     Ok(Value::attrs(out_attrs.update(&source_info).update(&extra)))
 }
 
