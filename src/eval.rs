@@ -459,7 +459,7 @@ impl Evaluator {
     /// attribute it lacks is that function applied to the name, where the reference would
     /// fail with `attribute missing` or `undefined variable`. `or` and `?` never consult it.
     fn missing_attr_fallback(&mut self, a: &Attrs, name: Symbol, pos: Pos) -> EvalResult<Option<Value>> {
-        match a.get(Symbol::new("__nixevalMissingAttr")).cloned() {
+        match a.get(sym::nixevalMissingAttr).cloned() {
             Some(f) => {
                 let f = self.force(&f)?;
                 let arg = Thunk::from(Value::str(name.as_str()));

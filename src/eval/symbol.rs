@@ -124,6 +124,7 @@ known_symbols! {
     overrideAttrs = "overrideAttrs",
     all = "all",
     drvAttrs = "drvAttrs",
+    nixevalMissingAttr = "__nixevalMissingAttr",
 }
 
 #[cfg(test)]
