@@ -354,20 +354,58 @@ impl Evaluator {
         Ok(Value::list(v))
     }
 
+    /// `f a b c`. When `f` is a lambda whose body is another lambda (`x: y: ...`) and more
+    /// arguments follow, the inner closure is never built: its frame is chained directly onto
+    /// the outer one. That is unobservable: evaluating a lambda expression cannot fail.
     #[inline(never)]
     fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
         let mut f = self.eval(func, env)?;
-        for arg in args.iter() {
-            let a = match &f {
-                Value::Lambda(c) if c.def.strict_param => match eager_scalar(arg, env, 4) {
-                    Some(v) => Thunk::Ready(v),
-                    None => self.thunk_of(arg, env),
-                },
-                _ => self.thunk_of(arg, env),
+        let mut i = 0;
+        while i < args.len() {
+            let Value::Lambda(c) = &f else {
+                let a = self.thunk_of(&args[i], env);
+                f = self.call_value(f, a, pos)?;
+                i += 1;
+                continue;
             };
-            f = self.call_value(f, a, pos)?;
+            let a = self.arg_thunk(c.def, &args[i], env);
+            i += 1;
+            if i < args.len() {
+                if let Expr::Lambda(inner) = &c.def.body {
+                    let mut parent = self.bind_param(c.def, &c.env, a, pos)?;
+                    let mut def: &'static LambdaDef = inner;
+                    loop {
+                        let a = self.arg_thunk(def, &args[i], env);
+                        i += 1;
+                        if i < args.len() {
+                            if let Expr::Lambda(inner) = &def.body {
+                                parent = self.bind_param(def, &parent, a, pos)?;
+                                def = inner;
+                                continue;
+                            }
+                        }
+                        f = self.call_def(def, &parent, a, pos)?;
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let r = self.call_def(c.def, &c.env, a, pos)?;
+            f = r;
         }
         Ok(f)
+    }
+
+    /// The thunk of an argument to the lambda `def`: computed eagerly when the parameter is only
+    /// ever forced and the argument is a cheap, total numeric expression (see `escape`).
+    #[inline]
+    fn arg_thunk(&mut self, def: &LambdaDef, arg: &'static Expr, env: &Env) -> Thunk {
+        if def.strict_param {
+            if let Some(v) = eager_scalar(arg, env, 4) {
+                return Thunk::Ready(v);
+            }
+        }
+        self.thunk_of(arg, env)
     }
 
     #[inline(never)]
@@ -751,11 +789,21 @@ impl Evaluator {
     }
 
     fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
-        let def: &'static LambdaDef = closure.def;
-        let env = match &def.param {
-            Param::Ident(_) => new_env1(arg, &closure.env),
-            Param::Formals { .. } => self.bind_formals(def, &closure.env, arg, pos)?,
-        };
+        self.call_def(closure.def, &closure.env, arg, pos)
+    }
+
+    /// The frame of a call of `def` (closing over `parent`) with `arg`.
+    #[inline]
+    fn bind_param(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult<Env> {
+        match &def.param {
+            Param::Ident(_) => Ok(new_env1(arg, parent)),
+            Param::Formals { .. } => self.bind_formals(def, parent, arg, pos),
+        }
+    }
+
+    /// Calls the lambda `def`, closing over `parent`, with `arg`.
+    fn call_def(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult {
+        let env = self.bind_param(def, parent, arg, pos)?;
         // As CppNix: the depth is checked before it is incremented.
         if self.call_depth > self.options.max_call_depth {
             return Err(stack_overflow().at(pos));
@@ -930,34 +978,64 @@ impl Evaluator {
 /// is only forced, see `escape`). `None` when the expression is anything else or fails (the
 /// thunk then reports the error when, and if, it is forced).
 fn eager_scalar(expr: &'static Expr, env: &Env, budget: u32) -> Option<Value> {
+    Some(match eager_num(expr, env, budget)? {
+        Scalar::Int(i) => Value::Int(i),
+        Scalar::Float(f) => Value::Float(f),
+        Scalar::Bool(b) => Value::Bool(b),
+    })
+}
+
+/// What `eager_scalar` computes with: plain copies, so nothing is reference-counted or dropped.
+#[derive(Clone, Copy)]
+enum Scalar {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
+    let known = |v: &Value| match v {
+        Value::Int(i) => Some(Scalar::Int(*i)),
+        Value::Float(f) => Some(Scalar::Float(*f)),
+        _ => None,
+    };
     match expr {
-        Expr::Const(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
-        Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot) {
-            Thunk::Ready(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
-            Thunk::Lazy(cell) => match cell.state.borrow() {
-                ThunkState::Done(v @ (Value::Int(_) | Value::Float(_))) => Some(v.clone()),
-                _ => None,
-            },
-            _ => None,
-        },
+        Expr::Const(v) => known(v),
+        Expr::Var { depth, slot, .. } => known(lookup(env, *depth, *slot).peek()?),
         Expr::Bin { op, lhs, rhs, .. } if budget > 0 => {
-            let l = eager_scalar(lhs, env, budget - 1)?;
-            let r = eager_scalar(rhs, env, budget - 1)?;
             use expr::BinOp::*;
-            match op {
-                Add | Sub | Mul | Div => ops::arith(*op, &l, &r).ok(),
-                Less | LessEq | Greater | GreaterEq | Eq | NotEq => match (&l, &r) {
-                    (Value::Int(a), Value::Int(b)) => Some(Value::Bool(match op {
-                        Less => a < b,
-                        LessEq => a <= b,
-                        Greater => a > b,
-                        GreaterEq => a >= b,
-                        Eq => a == b,
-                        _ => a != b,
-                    })),
+            let l = eager_num(lhs, env, budget - 1)?;
+            let r = eager_num(rhs, env, budget - 1)?;
+            match (l, r) {
+                (Scalar::Int(a), Scalar::Int(b)) => match op {
+                    Add => a.checked_add(b).map(Scalar::Int),
+                    Sub => a.checked_sub(b).map(Scalar::Int),
+                    Mul => a.checked_mul(b).map(Scalar::Int),
+                    Div if b != 0 => a.checked_div(b).map(Scalar::Int),
+                    Less => Some(Scalar::Bool(a < b)),
+                    LessEq => Some(Scalar::Bool(a <= b)),
+                    Greater => Some(Scalar::Bool(a > b)),
+                    GreaterEq => Some(Scalar::Bool(a >= b)),
+                    Eq => Some(Scalar::Bool(a == b)),
+                    NotEq => Some(Scalar::Bool(a != b)),
                     _ => None,
                 },
-                _ => None,
+                (Scalar::Bool(_), _) | (_, Scalar::Bool(_)) => None,
+                (l, r) => {
+                    let f = |s: Scalar| match s {
+                        Scalar::Int(i) => i as f64,
+                        Scalar::Float(f) => f,
+                        Scalar::Bool(_) => unreachable!("excluded above"),
+                    };
+                    let (x, y) = (f(l), f(r));
+                    match op {
+                        Add => Some(Scalar::Float(x + y)),
+                        Sub => Some(Scalar::Float(x - y)),
+                        Mul => Some(Scalar::Float(x * y)),
+                        Div if y != 0.0 => Some(Scalar::Float(x / y)),
+                        _ => None,
+                    }
+                }
             }
         }
         _ => None,

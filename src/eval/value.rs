@@ -1,9 +1,10 @@
 //! Runtime values: [`Value`] (always in weak head normal form), [`Thunk`] (the only place where
 //! laziness lives), attribute sets, strings with contexts, lists, closures and environments.
 //!
-//! Layout choices, made for speed: a `Value` is 24 bytes (a tag and at most two words: numbers
-//! inline, everything else behind one `Rc`; paths are the one fat `Rc<str>`); a `Thunk` is either an already-known value (no allocation)
-//! or a shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
+//! Layout choices, made for speed: a `Value` is 16 bytes (a tag and one word: numbers inline,
+//! everything else behind one thin pointer), so a `Value`, a `Thunk` and an `EvalResult` all
+//! travel in two registers; a `Thunk` is either an already-known value (no allocation) or a
+//! shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
 //! (binary search for lookups, a linear merge for `//`); iteration in name order (printing,
 //! `attrNames`) sorts on demand. Reference cycles created by recursive scopes (`rec`, `let`) are
 //! not collected: an evaluation is short-lived and frees everything when the process ends.
@@ -26,7 +27,7 @@ pub enum Value {
     Int(i64),
     Float(f64),
     String(NixString),
-    Path(Rc<str>),
+    Path(NixPath),
     Attrs(Rc<Attrs>),
     List(Rc<List>),
     Lambda(Rc<Closure>),
@@ -36,7 +37,51 @@ pub enum Value {
     Opaque(Rc<super::opaque::OpaqueInfo>),
 }
 
-const _: () = assert!(std::mem::size_of::<Value>() == 24);
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+const _: () = assert!(std::mem::size_of::<Thunk>() == 16);
+const _: () = assert!(std::mem::size_of::<EvalResult>() == 16);
+
+/// A path value's text (absolute, canonical). A thin pointer, so that `Value` stays two words.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NixPath(Rc<Box<str>>);
+
+impl std::ops::Deref for NixPath {
+    type Target = str;
+    #[inline]
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NixPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl std::fmt::Debug for NixPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<String> for NixPath {
+    fn from(s: String) -> NixPath {
+        NixPath(Rc::new(s.into_boxed_str()))
+    }
+}
+
+impl From<&str> for NixPath {
+    fn from(s: &str) -> NixPath {
+        NixPath(Rc::new(s.into()))
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for NixPath {
+    fn from(s: std::borrow::Cow<'_, str>) -> NixPath {
+        NixPath(Rc::new(s.into()))
+    }
+}
 
 impl Value {
     /// The name `builtins.typeOf` gives this value's type.
