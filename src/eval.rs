@@ -11,6 +11,7 @@
 //! and receive their arguments unevaluated; `ops` holds the operator semantics (arithmetic,
 //! comparison, equality, string coercion).
 
+pub mod cycles;
 pub mod escape;
 pub mod expr;
 pub mod io;
@@ -92,6 +93,8 @@ pub struct Evaluator {
     /// Nesting depth of deep traversals (JSON conversion), bounded by `max_call_depth` as in
     /// CppNix.
     deep_depth: u32,
+    /// Recursive frames that may end up in reference cycles (see `cycles`).
+    pub cycles: cycles::Cycles,
 }
 
 impl Evaluator {
@@ -115,6 +118,7 @@ impl Evaluator {
             caches: Default::default(),
             warnings: Vec::new(),
             deep_depth: 0,
+            cycles: Default::default(),
         };
         ev.globals = crate::builtins::globals(&mut ev);
         ev
@@ -323,7 +327,7 @@ impl Evaluator {
                 Ok(v) => Ok(v),
                 Err(e) => Err(e.at(*pos)),
             },
-            Expr::If { cond, then, else_, pos } => match self.eval(cond, env)? {
+            Expr::If { cond, then, else_, pos } => match self.eval_operand(cond, env)? {
                 Value::Bool(true) => self.eval(then, env),
                 Value::Bool(false) => self.eval(else_, env),
                 other => Err(not_a_bool(&other, *pos, "while evaluating a branch condition")),
@@ -345,6 +349,20 @@ impl Evaluator {
         }
     }
 
+    /// `eval`, with constants and variables whose value is already known handled in place
+    /// (no recursive call): for the operands of operators, calls and selections.
+    #[inline(always)]
+    fn eval_operand(&mut self, expr: &'static Expr, env: &Env) -> EvalResult {
+        match expr {
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot).peek() {
+                Some(v) => Ok(v.clone()),
+                None => self.eval(expr, env),
+            },
+            _ => self.eval(expr, env),
+        }
+    }
+
     #[inline(never)]
     fn eval_list(&mut self, items: &'static [Expr], env: &Env) -> EvalResult {
         let mut v = Vec::with_capacity(items.len());
@@ -359,7 +377,7 @@ impl Evaluator {
     /// the outer one. That is unobservable: evaluating a lambda expression cannot fail.
     #[inline(never)]
     fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
-        let mut f = self.eval(func, env)?;
+        let mut f = self.eval_operand(func, env)?;
         let mut i = 0;
         while i < args.len() {
             let Value::Lambda(c) = &f else {
@@ -535,7 +553,7 @@ impl Evaluator {
         pos: Pos,
         env: &Env,
     ) -> EvalResult {
-        let mut v = self.eval(target, env)?;
+        let mut v = self.eval_operand(target, env)?;
         for (i, name) in path.iter().enumerate() {
             let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
@@ -593,7 +611,7 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_has_attr(&mut self, target: &'static Expr, path: &'static [AttrName], env: &Env) -> EvalResult {
-        let mut v = self.eval(target, env)?;
+        let mut v = self.eval_operand(target, env)?;
         let last = path.len() - 1;
         for (i, name) in path.iter().enumerate() {
             let sym = self.attr_name(name, env)?;
@@ -649,8 +667,12 @@ impl Evaluator {
         }
         let statics: Vec<Thunk> = slots[..n].to_vec();
         let frame = new_env(slots.into_boxed_slice(), env);
+        let cyclic = !pending.is_empty();
         for (cell, e) in pending {
             *cell.state.borrow_mut() = ThunkState::Suspended(e, frame.clone());
+        }
+        if cyclic && self.cycles.register(&frame) {
+            self.cycles.collect();
         }
         Ok((frame, statics))
     }
@@ -896,8 +918,12 @@ impl Evaluator {
             slots.push(Thunk::Ready(argv.clone()));
         }
         let env = new_env(slots.into_boxed_slice(), parent);
+        let cyclic = !defaults.is_empty();
         for (cell, d) in defaults {
             *cell.state.borrow_mut() = ThunkState::Suspended(d, env.clone());
+        }
+        if cyclic && self.cycles.register(&env) {
+            self.cycles.collect();
         }
         Ok(env)
     }

@@ -97,9 +97,9 @@ impl Evaluator {
     pub(super) fn eval_bin(&mut self, op: BinOp, lhs: &'static Expr, rhs: &'static Expr, pos: Pos, env: &Env) -> EvalResult {
         match op {
             BinOp::Add => {
-                let l = self.eval(lhs, env)?;
+                let l = self.eval_operand(lhs, env)?;
                 if let Value::Int(a) = l {
-                    let r = self.eval(rhs, env)?;
+                    let r = self.eval_operand(rhs, env)?;
                     if let Value::Int(b) = r {
                         return match a.checked_add(b) {
                             Some(n) => Ok(Value::Int(n)),
@@ -111,8 +111,8 @@ impl Evaluator {
                 self.add_slow(l, Part::Todo(rhs), pos, env)
             }
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
+                let l = self.eval_operand(lhs, env)?;
+                let r = self.eval_operand(rhs, env)?;
                 match (op, &l, &r) {
                     (BinOp::Sub, Value::Int(a), Value::Int(b)) => match a.checked_sub(*b) {
                         Some(n) => Ok(Value::Int(n)),
@@ -122,8 +122,8 @@ impl Evaluator {
                 }
             }
             BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
+                let l = self.eval_operand(lhs, env)?;
+                let r = self.eval_operand(rhs, env)?;
                 if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
                     return Ok(Value::Bool(match op {
                         BinOp::Less => a < b,
@@ -135,8 +135,8 @@ impl Evaluator {
                 self.bin_compare(op, l, r, pos)
             }
             BinOp::Eq | BinOp::NotEq => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
+                let l = self.eval_operand(lhs, env)?;
+                let r = self.eval_operand(rhs, env)?;
                 let eq = match (&l, &r) {
                     (Value::Int(a), Value::Int(b)) => a == b,
                     _ => self.bin_equal(l, r, pos)?,
