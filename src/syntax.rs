@@ -4,6 +4,7 @@
 //! out (duplicate attributes and formals, dynamic attributes in `let`, ...).
 //! This module knows nothing about evaluation except the entry point that chains both steps.
 
+pub mod lexer;
 pub mod source;
 
 use crate::error::{ErrorKind, EvalError};
