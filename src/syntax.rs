@@ -4,7 +4,9 @@
 //! out (duplicate attributes and formals, dynamic attributes in `let`, ...).
 //! This module knows nothing about evaluation except the entry point that chains both steps.
 
+pub mod ast;
 pub mod lexer;
+pub mod parser;
 pub mod source;
 
 use crate::error::{ErrorKind, EvalError};
