@@ -1,18 +1,23 @@
-//! Parsing: source text → rnix syntax tree (which never fails: it returns a tree plus errors),
-//! then the first syntax error, if any, as an [`EvalError`] with a position and a message in
-//! CppNix's words. The tree is handed to `eval::lower`, which performs the checks rnix leaves
-//! out (duplicate attributes and formals, dynamic attributes in `let`, ...).
+//! Parsing: source text → syntax tree ([`ast`], by the hand-written [`lexer`] and [`parser`]),
+//! handed to `eval::lower`, which performs the checks that need names (duplicate attributes and
+//! formals, dynamic attributes in `let`, ...) and builds the evaluator's IR.
+//! Syntax errors are reported in the wording and at the positions nixeval has always used: when
+//! the parser rejects a file, the file is parsed again with rnix (slow, but only on this path)
+//! and rnix's first error is turned into a positioned [`EvalError`] in CppNix's words.
 //! This module knows nothing about evaluation except the entry point that chains both steps.
 
 pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod source;
+#[cfg(test)]
+mod lower_rnix;
 
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::Expr;
 use crate::eval::lower::{lower_root, Globals, LowerOptions};
 use crate::eval::symbol::Symbol;
+use lexer::{Lexer, Tok};
 use rnix::SyntaxKind;
 use source::{FileId, SourceMap};
 
@@ -30,11 +35,39 @@ pub fn parse_and_lower(
     check_nesting(text, file, map)?;
     let normalised = normalise_line_ends(text);
     let text: &str = &normalised;
-    let parse = rnix::Root::parse(text);
-    if let Some(err) = parse.errors().first() {
-        return Err(syntax_error(err, text, file, map));
+    let root = match parser::parse(text) {
+        Ok(root) => root,
+        Err(err) => return Err(parse_failure(err, text, file, map)),
+    };
+    lower_root(&root, text, file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// Renders source text the way `nix-instantiate --parse` shows an expression (the text is
+/// expected to parse: see [`parse_and_lower`]).
+pub fn show_source(text: &str, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
+    let normalised = normalise_line_ends(text);
+    match parser::parse(&normalised) {
+        Ok(root) => crate::eval::lower::show_root(&root, &normalised, file, globals, map, options),
+        Err(_) => String::new(),
     }
-    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// The error for a file the parser rejected: rnix's first error in CppNix's words, or, should
+/// rnix accept the file, the parser's own.
+fn parse_failure(err: parser::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
+    let parse = rnix::Root::parse(text);
+    if let Some(e) = parse.errors().first() {
+        return syntax_error(e, text, file, map);
+    }
+    let pos = map.pos(file, err.start, err.end);
+    EvalError::new(ErrorKind::Parse, err.message).at(pos)
+}
+
+/// Whether the parser and rnix disagree on accepting `text` (used by tests: a disagreement means
+/// a syntax error is reported in the parser's own words, or a file rnix rejects is accepted).
+pub fn parsers_disagree(text: &str) -> bool {
+    let normalised = normalise_line_ends(text);
+    parser::parse(&normalised).is_ok() != rnix::Root::parse(&normalised).errors().is_empty()
 }
 
 /// A lone carriage return ends a line (and a `#` comment) in CppNix's lexer; rnix only knows
@@ -158,33 +191,32 @@ pub fn quick_nesting_depth(b: &[u8]) -> usize {
 }
 
 fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
-    use SyntaxKind::*;
     let mut depth = 0usize;
-    let mut offset = 0usize;
-    for (kind, tok) in rnix::tokenize(text) {
-        match kind {
-            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+    let mut lexer = Lexer::new(text);
+    loop {
+        let t = lexer.next_token();
+        match t.kind {
+            Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    let pos = map.pos(file, offset as u32, (offset + tok.len()) as u32);
+                    let pos = map.pos(file, t.start, t.end);
                     return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
                 }
             }
-            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+            Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
+            Tok::Eof | Tok::Error => return Ok(()),
             _ => {}
         }
-        offset += tok.len();
     }
-    Ok(())
 }
 
 /// Checks syntax only; returns the first error.
 pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
     check_nesting(text, file, map)?;
-    let parse = rnix::Root::parse(text);
-    match parse.errors().first() {
-        Some(err) => Err(syntax_error(err, text, file, map)),
-        None => Ok(()),
+    let normalised = normalise_line_ends(text);
+    match parser::parse(&normalised) {
+        Ok(_) => Ok(()),
+        Err(err) => Err(parse_failure(err, &normalised, file, map)),
     }
 }
 
