@@ -32,14 +32,16 @@ pub fn parse_and_lower(
     scope: Option<&[Symbol]>,
     warnings: &mut Vec<EvalError>,
 ) -> Result<Expr, EvalError> {
-    check_nesting(text, file, map)?;
     let normalised = normalise_line_ends(text);
-    let text: &str = &normalised;
-    let root = match parser::parse(text) {
+    let root = match parser::parse(&normalised) {
         Ok(root) => root,
-        Err(err) => return Err(parse_failure(err, text, file, map)),
+        Err(err) => {
+            // Too deep a nesting is reported before any syntax error, wherever it is.
+            check_nesting(text, file, map)?;
+            return Err(parse_failure(err, &normalised, file, map));
+        }
     };
-    lower_root(&root, text, file, base_dir, globals, map, options, scope, warnings)
+    lower_root(&root, &normalised, file, base_dir, globals, map, options, scope, warnings)
 }
 
 /// Renders source text the way `nix-instantiate --parse` shows an expression (the text is
@@ -74,7 +76,7 @@ pub fn parsers_disagree(text: &str) -> bool {
 /// `\n`. Replacing lone CRs by LFs keeps every byte offset unchanged.
 pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
-    if !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+    if !bytes.contains(&b'\r') || !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = bytes.to_vec();
@@ -191,20 +193,16 @@ pub fn quick_nesting_depth(b: &[u8]) -> usize {
 }
 
 fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
-    let mut depth = 0usize;
     let mut lexer = Lexer::new(text);
     loop {
         let t = lexer.next_token();
         match t.kind {
-            Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let pos = map.pos(file, t.start, t.end);
-                    return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
-                }
+            Tok::Eof => return Ok(()),
+            Tok::Error if lexer.nested_too_deeply() => {
+                let pos = map.pos(file, t.start, t.end);
+                return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
             }
-            Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
-            Tok::Eof | Tok::Error => return Ok(()),
+            Tok::Error => return Ok(()),
             _ => {}
         }
     }
@@ -212,11 +210,13 @@ fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Resul
 
 /// Checks syntax only; returns the first error.
 pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
-    check_nesting(text, file, map)?;
     let normalised = normalise_line_ends(text);
     match parser::parse(&normalised) {
         Ok(_) => Ok(()),
-        Err(err) => Err(parse_failure(err, &normalised, file, map)),
+        Err(err) => {
+            check_nesting(text, file, map)?;
+            Err(parse_failure(err, &normalised, file, map))
+        }
     }
 }
 

@@ -79,6 +79,31 @@ pub struct Lowerer<'a> {
     base_dir: String,
     options: &'a LowerOptions,
     warnings: &'a mut Vec<EvalError>,
+    /// The builtins some operators and `<...>` paths are desugared to, interned once.
+    op_names: OpNames,
+}
+
+/// See [`Lowerer::op_names`].
+struct OpNames {
+    sub: Symbol,
+    mul: Symbol,
+    div: Symbol,
+    less_than: Symbol,
+    find_file: Symbol,
+    nix_path: Symbol,
+}
+
+impl OpNames {
+    fn new() -> OpNames {
+        OpNames {
+            sub: Symbol::new("__sub"),
+            mul: Symbol::new("__mul"),
+            div: Symbol::new("__div"),
+            less_than: Symbol::new("__lessThan"),
+            find_file: Symbol::new("__findFile"),
+            nix_path: Symbol::new("__nixPath"),
+        }
+    }
 }
 
 type LResult<T> = Result<T, EvalError>;
@@ -95,7 +120,8 @@ pub fn lower_root(
     extra_scope: Option<&[Symbol]>,
     warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings };
+    let op_names = OpNames::new();
+    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names };
     if let Some(names) = extra_scope {
         let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         lowerer.scopes.push(Scope::Frame(frame));
@@ -115,6 +141,7 @@ pub fn show_root(root: &ast::Expr, src: &str, file: FileId, globals: &Globals, m
         base_dir: "/".into(),
         options,
         warnings: &mut warnings,
+        op_names: OpNames::new(),
     };
     let mut out = String::new();
     show(root, &mut out, &mut lowerer);
@@ -236,8 +263,7 @@ impl<'a> Lowerer<'a> {
 
     /// A call to a global builtin that a user may have shadowed (CppNix desugars some operators
     /// to calls of `__sub`, `__lessThan`, ...). Returns `None` when the builtin is not shadowed.
-    fn shadowed_op(&mut self, name: &str, span: Span) -> LResult<Option<Expr>> {
-        let sym = Symbol::new(name);
+    fn shadowed_op(&mut self, sym: Symbol, span: Span) -> LResult<Option<Expr>> {
         match self.resolve(sym) {
             Resolved::Global(_) => Ok(None),
             Resolved::Var(..) | Resolved::With(_) | Resolved::Undefined => self.var(sym, span).map(Some),
@@ -261,8 +287,8 @@ impl<'a> Lowerer<'a> {
                 let text = self.text(*span);
                 let name = &text[1..text.len() - 1];
                 let pos = self.pos_of(*span);
-                let find_file = self.var(Symbol::new("__findFile"), *span)?;
-                let nix_path = self.var(Symbol::new("__nixPath"), *span)?;
+                let find_file = self.var(self.op_names.find_file, *span)?;
+                let nix_path = self.var(self.op_names.nix_path, *span)?;
                 Ok(Expr::Call {
                     func: Box::new(find_file),
                     args: vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(),
@@ -360,7 +386,7 @@ impl<'a> Lowerer<'a> {
             E::Negate(operand, span) => {
                 let pos = self.pos_of(*span);
                 let operand = self.expr(operand)?;
-                match self.shadowed_op("__sub", *span)? {
+                match self.shadowed_op(self.op_names.sub, *span)? {
                     Some(f) => Ok(Expr::Call {
                         func: Box::new(f),
                         args: vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(),
@@ -440,10 +466,10 @@ impl<'a> Lowerer<'a> {
         let r = self.expr(&operands[1])?;
         // Operators CppNix implements as calls to (shadowable) builtins.
         let via = match op {
-            BinOp::Sub => Some("__sub"),
-            BinOp::Mul => Some("__mul"),
-            BinOp::Div => Some("__div"),
-            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => Some("__lessThan"),
+            BinOp::Sub => Some(self.op_names.sub),
+            BinOp::Mul => Some(self.op_names.mul),
+            BinOp::Div => Some(self.op_names.div),
+            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => Some(self.op_names.less_than),
             _ => None,
         };
         if let Some(name) = via {

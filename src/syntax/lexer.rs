@@ -179,11 +179,49 @@ pub struct Lexer<'s> {
     /// Why the last [`Tok::Error`] was returned.
     pub error: &'static str,
     failed: bool,
+    /// Open brackets (`(`, `[`, `{`, `${`), counted as `syntax::check_nesting` counts them.
+    depth: usize,
 }
+
+const PATH: u8 = 1;
+const IDENT: u8 = 2;
+const URI: u8 = 4;
+const SCHEME: u8 = 8;
+
+/// Character classes: `PATH_CHAR`, identifier characters, URI characters, URI scheme characters.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let mut k = 0;
+        if alnum || matches!(b, b'.' | b'_' | b'-' | b'+') {
+            k |= PATH;
+        }
+        if alnum || matches!(b, b'_' | b'\'' | b'-') {
+            k |= IDENT;
+        }
+        if alnum
+            || matches!(
+                b,
+                b'%' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b',' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\''
+            )
+        {
+            k |= URI;
+        }
+        if alnum || matches!(b, b'+' | b'-' | b'.') {
+            k |= SCHEME;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+};
 
 #[inline]
 fn is_path_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+')
+    CLASS[c as usize] & PATH != 0
 }
 
 #[inline]
@@ -193,16 +231,12 @@ fn is_ident_start(c: u8) -> bool {
 
 #[inline]
 fn is_ident_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-')
+    CLASS[c as usize] & IDENT != 0
 }
 
 #[inline]
 fn is_uri_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            b'%' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b',' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\''
-        )
+    CLASS[c as usize] & URI != 0
 }
 
 fn keyword(word: &[u8]) -> Option<Tok> {
@@ -223,7 +257,12 @@ fn keyword(word: &[u8]) -> Option<Tok> {
 
 impl<'s> Lexer<'s> {
     pub fn new(src: &'s str) -> Lexer<'s> {
-        Lexer { src: src.as_bytes(), pos: 0, modes: Vec::new(), error: "", failed: false }
+        Lexer { src: src.as_bytes(), pos: 0, modes: Vec::new(), error: "", failed: false, depth: 0 }
+    }
+
+    /// Whether the last error was brackets nested deeper than `syntax::MAX_NESTING`.
+    pub fn nested_too_deeply(&self) -> bool {
+        self.depth > super::MAX_NESTING
     }
 
     #[inline]
@@ -245,19 +284,30 @@ impl<'s> Lexer<'s> {
         self.tok(Tok::Error, start, end)
     }
 
-    /// The next token.
+    /// The next token. Brackets nested deeper than `syntax::MAX_NESTING` are an error.
     pub fn next_token(&mut self) -> Token {
         if self.failed {
             let n = self.src.len();
             return Token { kind: Tok::Eof, start: n as u32, end: n as u32 };
         }
-        match self.modes.last() {
+        let t = match self.modes.last() {
             Some(Mode::Str) => self.string(),
             Some(Mode::Ind) => self.indented(),
             Some(Mode::InPath) => self.in_path(false),
             Some(Mode::InPathSlash) => self.in_path(true),
             Some(Mode::Code) | None => self.code(),
+        };
+        match t.kind {
+            Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
+                self.depth += 1;
+                if self.depth > super::MAX_NESTING {
+                    return self.fail("expression nested too deeply", t.start as usize, t.end as usize);
+                }
+            }
+            Tok::RParen | Tok::RBrack | Tok::RBrace => self.depth = self.depth.saturating_sub(1),
+            _ => {}
         }
+        t
     }
 
     fn set_top(&mut self, m: Mode) {
@@ -506,6 +556,31 @@ impl<'s> Lexer<'s> {
     /// `<>` path, URI). `None` when none applies (an operator then).
     fn word(&mut self, i: usize) -> Option<Token> {
         let c = self.src[i];
+        // The common case: an identifier, keyword or integer that nothing longer could start:
+        // no `/` or `:` ends the run of path characters from here (paths need a `/`, URIs a `:`
+        // after a scheme made of path characters).
+        if is_ident_start(c) || c.is_ascii_digit() {
+            let digits = c.is_ascii_digit();
+            let class = if digits { PATH } else { IDENT };
+            let mut j = i + 1;
+            while CLASS[self.at(j) as usize] & class != 0 {
+                j += 1;
+            }
+            let mut k = j;
+            while is_path_char(self.at(k)) {
+                k += 1;
+            }
+            let word = &self.src[i..j];
+            if !matches!(self.at(k), b'/' | b':') && (!digits || (k == j && word.iter().all(u8::is_ascii_digit))) {
+                let kind = if digits { Tok::Int } else { keyword(word).unwrap_or(Tok::Ident) };
+                return Some(self.tok(kind, i, j));
+            }
+        }
+        self.word_slow(i)
+    }
+
+    fn word_slow(&mut self, i: usize) -> Option<Token> {
+        let c = self.src[i];
         // Operators that start like a word and are longer than it win (`...` before `./`).
         let mut best = (0usize, Tok::Error);
         let op_len = match c {
@@ -594,7 +669,7 @@ impl<'s> Lexer<'s> {
         }
         if c.is_ascii_alphabetic() {
             let mut j = i + 1;
-            while self.at(j).is_ascii_alphanumeric() || matches!(self.at(j), b'+' | b'-' | b'.') {
+            while CLASS[self.at(j) as usize] & SCHEME != 0 {
                 j += 1;
             }
             if self.at(j) == b':' && is_uri_char(self.at(j + 1)) {

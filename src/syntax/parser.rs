@@ -110,9 +110,10 @@ impl<'s> Parser<'s> {
     fn bump(&mut self) -> Token {
         let t = self.cur;
         self.last_end = t.end;
-        self.cur = match self.ahead.pop_front() {
-            Some(t) => t,
-            None => self.lx.next_token(),
+        self.cur = if self.ahead.is_empty() {
+            self.lx.next_token()
+        } else {
+            self.ahead.pop_front().expect("not empty")
         };
         t
     }
@@ -637,5 +638,250 @@ impl<'s> Parser<'s> {
             }
             _ => Err(self.unexpected()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(src: &str) -> String {
+        fn go(e: &Expr, out: &mut String) {
+            match e {
+                Expr::Ident(s, _) => out.push_str(s.as_str()),
+                Expr::Literal(_, _) => out.push('n'),
+                Expr::Binary(op, ops, _) => {
+                    out.push('(');
+                    go(&ops[0], out);
+                    out.push_str(&format!(" {op:?} "));
+                    go(&ops[1], out);
+                    out.push(')');
+                }
+                Expr::Not(x, _) => {
+                    out.push_str("!(");
+                    go(x, out);
+                    out.push(')');
+                }
+                Expr::Negate(x, _) => {
+                    out.push_str("-(");
+                    go(x, out);
+                    out.push(')');
+                }
+                Expr::HasAttr(x, _, _) => {
+                    out.push('(');
+                    go(x, out);
+                    out.push_str(" ?)");
+                }
+                Expr::Apply(f, args, _) => {
+                    out.push('<');
+                    go(f, out);
+                    for a in args.iter() {
+                        out.push(' ');
+                        go(a, out);
+                    }
+                    out.push('>');
+                }
+                Expr::Select(s) => {
+                    go(&s.expr, out);
+                    out.push_str(".x");
+                    if let Some(d) = &s.default {
+                        out.push_str(" or ");
+                        go(d, out);
+                    }
+                }
+                _ => out.push('?'),
+            }
+        }
+        let mut out = String::new();
+        go(&parse(src).expect(src), &mut out);
+        out
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(shape("a + b * c"), "(a Add (b Mul c))");
+        assert_eq!(shape("a - b - c"), "((a Sub b) Sub c)");
+        assert_eq!(shape("a ++ b ++ c"), "(a Concat (b Concat c))");
+        assert_eq!(shape("a // b // c"), "(a Update (b Update c))");
+        assert_eq!(shape("a -> b -> c"), "(a Impl (b Impl c))");
+        assert_eq!(shape("!a && b"), "(!(a) And b)");
+        assert_eq!(shape("!a + b"), "!((a Add b))");
+        assert_eq!(shape("a * !b + c"), "(a Mul !((b Add c)))");
+        assert_eq!(shape("-a ? b"), "(-(a) ?)");
+        assert_eq!(shape("-f x"), "-(<f x>)");
+        assert_eq!(shape("a ? b ? c"), "((a ?) ?)");
+        assert_eq!(shape("a < b == c < d"), "((a Less b) Eq (c Less d))");
+        assert_eq!(shape("a b or c"), "<a <b or> c>");
+        assert_eq!(shape("(f a) b"), "<<f a> b>");
+        assert_eq!(shape("a.b or c.d"), "a.x or c.x");
+        assert_eq!(shape("f <| g <| x"), "(f PipeFrom (g PipeFrom x))");
+        assert_eq!(shape("x |> f |> g"), "((x PipeInto f) PipeInto g)");
+    }
+
+    #[test]
+    fn what_the_grammar_rejects() {
+        for src in [
+            "1 < 2 < 3",
+            "a == b != c",
+            "a |> b <| c",
+            "f x: x",
+            "a + if a then b else c",
+            "[ x: x ]",
+            "{ ..., a }: a",
+            "a@{ x }@b: x",
+            "let ${a} = 1 in a",
+            "",
+            "{ a = 1 }",
+            "./a/",
+            "\"abc",
+            "''abc",
+            "(1",
+            "let { a = 1; ",
+        ] {
+            assert!(parse(src).is_err(), "{src:?} was accepted");
+        }
+        for src in [
+            "let { body = 1; }",
+            "{ a, b ? 1, ... } @ args: a",
+            "args @ { a, }: a",
+            "{ }: 1",
+            "{ inherit (x) a \"b\"; inherit c; \"d\".e = 1; ${f} = 2; or = 3; }",
+            "rec { a = 1; }.a",
+            "./${x}.nix",
+            "~/a/b",
+            "<nixpkgs/lib>",
+            "http://example.org/x",
+            "a.${b}.\"c\" or 1",
+            "assert a; with b; let c = 1; in if c then d else e",
+            "map or [ ]",
+            "__curPos",
+        ] {
+            assert!(parse(src).is_ok(), "{src:?}: {:?}", parse(src).err());
+        }
+    }
+
+    fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
+        let mut out = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        out.push((path, text));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The parser accepts exactly the files rnix (which words nixeval's syntax errors) accepts.
+    #[test]
+    fn accepts_what_rnix_accepts_on_the_corpus() {
+        let files = corpus();
+        assert!(files.len() > 500, "only {} files found", files.len());
+        let disagreeing: Vec<String> = files
+            .iter()
+            .filter(|(_, text)| crate::syntax::parsers_disagree(text))
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        assert!(disagreeing.is_empty(), "parsers disagree on {disagreeing:#?}");
+    }
+
+    /// Truncated files and random byte changes: the parser (and lowering of what it accepts)
+    /// return a result, never panic.
+    #[test]
+    fn never_panics() {
+        let mut ev = crate::eval::Evaluator::new(Default::default(), Box::new(crate::eval::io::RealIo));
+        let globals = crate::builtins::globals(&mut ev);
+        let options = crate::eval::lower::LowerOptions::default();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let check = |text: &str| {
+            let text = crate::syntax::normalise_line_ends(text);
+            if crate::syntax::quick_nesting_depth(text.as_bytes()) > 1000 {
+                return;
+            }
+            if let Ok(root) = parse(&text) {
+                let mut map = crate::syntax::source::SourceMap::new();
+                let file = map.add(crate::syntax::source::Origin::String, text.as_ref().into());
+                let mut warnings = Vec::new();
+                let _ = crate::eval::lower::lower_root(
+                    &root, &text, file, "/".into(), &globals, &mut map, &options, None, &mut warnings,
+                );
+            }
+        };
+        const NOISE: &[u8] = b"${}()[]\"'\\/.:;=?@,~<>|&!-+*#\n ax1";
+        for (_, text) in corpus() {
+            let bytes = text.as_bytes();
+            let step = (bytes.len() / 40).max(1);
+            for cut in (0..bytes.len()).step_by(step) {
+                check(&String::from_utf8_lossy(&bytes[..cut]));
+            }
+            for _ in 0..8 {
+                let mut b = bytes.to_vec();
+                for _ in 0..1 + rand() % 3 {
+                    if b.is_empty() {
+                        break;
+                    }
+                    let at = (rand() % b.len() as u64) as usize;
+                    let c = NOISE[(rand() % NOISE.len() as u64) as usize];
+                    match rand() % 3 {
+                        0 => b[at] = c,
+                        1 => b.insert(at, c),
+                        _ => {
+                            b.remove(at);
+                        }
+                    }
+                }
+                check(&String::from_utf8_lossy(&b));
+            }
+        }
+    }
+
+    /// 5000 levels of nesting (the most `check_nesting` lets through) parse and lower within the
+    /// stack the evaluator runs on, for every kind of bracket and for chains that nest without
+    /// brackets.
+    #[test]
+    fn deep_nesting_fits_the_stack() {
+        const STACK: usize = 256 << 20;
+        crate::eval::with_big_stack(STACK, || {
+            crate::stack::set_base(STACK - (16 << 20));
+            let mut ev = crate::eval::Evaluator::new(Default::default(), Box::new(crate::eval::io::RealIo));
+            let globals = crate::builtins::globals(&mut ev);
+            let n = crate::syntax::MAX_NESTING;
+            let cases = [
+                format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+                format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+                format!("{}1{}", "{ a = ".repeat(n), "; }".repeat(n)),
+                format!("{}1{}", "\"${".repeat(n), "}\"".repeat(n)),
+                format!("{}x", "x: ".repeat(n)),
+                format!("{}1", "let a = 1; in ".repeat(n)),
+                format!("{}1", "- ".repeat(n)),
+                format!("{}1", "1 ++ ".repeat(n * 4)),
+            ];
+            for text in cases {
+                let root = parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", &text[..20]));
+                let mut map = crate::syntax::source::SourceMap::new();
+                let file = map.add(crate::syntax::source::Origin::String, text.as_str().into());
+                let mut warnings = Vec::new();
+                let options = crate::eval::lower::LowerOptions::default();
+                crate::eval::lower::lower_root(&root, &text, file, "/".into(), &globals, &mut map, &options, None, &mut warnings)
+                    .unwrap_or_else(|e| panic!("{}: {}", &text[..20], e.message()));
+                // The tree is dropped recursively too.
+                drop(root);
+            }
+        });
     }
 }
