@@ -10,8 +10,6 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod source;
-#[cfg(test)]
-mod lower_rnix;
 
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::Expr;
@@ -358,44 +356,56 @@ mod corpus_tests {
     /// depth as the tokens (it must never find less, or deep files would skip the exact check).
     #[test]
     fn quick_depth_agrees_on_the_corpus() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
-        let mut checked = 0;
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
-                    let quick = super::quick_nesting_depth(text.as_bytes());
-                    let exact = token_depth(&text);
-                    assert!(quick >= exact || exact < 10, "{}: quick {quick} < exact {exact}", path.display());
-                    checked += 1;
-                }
-            }
+        let files = super::tests_support::corpus();
+        assert!(files.len() > 500, "only {} files found", files.len());
+        for (path, text) in files {
+            let quick = super::quick_nesting_depth(text.as_bytes());
+            let exact = token_depth(&text);
+            assert!(quick >= exact || exact < 10, "{}: quick {quick} < exact {exact}", path.display());
         }
-        assert!(checked > 500, "only {checked} files found");
     }
 }
 
 #[cfg(test)]
-mod tests_support {
-    /// The depth measured on rnix's tokens.
+pub(crate) mod tests_support {
+    /// Every Nix file of the language suite, the fixtures and the stand-ins, with its text.
+    pub fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
+        let mut out = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        out.push((path, text));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    use super::lexer::{Lexer, Tok};
+
+    /// The depth measured on the lexer's tokens (up to the first error).
     pub fn token_depth(text: &str) -> usize {
-        use rnix::SyntaxKind::*;
         let (mut depth, mut max) = (0usize, 0usize);
-        for (kind, _) in rnix::tokenize(text) {
-            match kind {
-                TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+        let mut lexer = Lexer::new(text);
+        loop {
+            match lexer.next_token().kind {
+                Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
                     depth += 1;
                     max = max.max(depth);
                 }
-                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+                Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
+                Tok::Eof | Tok::Error => return max,
                 _ => {}
             }
         }
-        max
     }
 }

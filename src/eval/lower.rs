@@ -428,40 +428,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn binop(&mut self, kind: ast::BinaryOp, operands: &[ast::Expr; 2], span: Span) -> LResult<Expr> {
-        use ast::BinaryOp as K;
+    fn binop(&mut self, op: BinOp, operands: &[ast::Expr; 2], span: Span) -> LResult<Expr> {
         let pos = self.pos_of(span);
-        let op = match kind {
-            K::Concat => BinOp::Concat,
-            K::Update => BinOp::Update,
-            K::Add => BinOp::Add,
-            K::Sub => BinOp::Sub,
-            K::Mul => BinOp::Mul,
-            K::Div => BinOp::Div,
-            K::And => BinOp::And,
-            K::Eq => BinOp::Eq,
-            K::Impl => BinOp::Impl,
-            K::Less => BinOp::Less,
-            K::LessEq => BinOp::LessEq,
-            K::Greater => BinOp::Greater,
-            K::GreaterEq => BinOp::GreaterEq,
-            K::NotEq => BinOp::NotEq,
-            K::Or => BinOp::Or,
-            K::PipeInto | K::PipeFrom => {
-                if !self.options.pipe_operators {
-                    return Err(self.error(
-                        ErrorKind::Parse,
-                        "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it".into(),
-                        span,
-                    ));
-                }
-                if kind == K::PipeInto {
-                    BinOp::PipeRight
-                } else {
-                    BinOp::PipeLeft
-                }
-            }
-        };
+        if matches!(op, BinOp::PipeRight | BinOp::PipeLeft) && !self.options.pipe_operators {
+            return Err(self.error(
+                ErrorKind::Parse,
+                "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it".into(),
+                span,
+            ));
+        }
         let l = self.expr(&operands[0])?;
         let r = self.expr(&operands[1])?;
         // Operators CppNix implements as calls to (shadowable) builtins.
@@ -1349,7 +1324,7 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
             out.push(')');
         }
         E::Binary(op, operands, _) => {
-            use ast::BinaryOp as K;
+            use BinOp as K;
             let [lhs, rhs] = &**operands;
             let call = |name: &str, a: &ast::Expr, c: &ast::Expr, out: &mut String, l: &mut Lowerer| {
                 out.push('(');
@@ -1386,7 +1361,7 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
                         K::Impl => "->",
                         K::NotEq => "!=",
                         K::Or => "||",
-                        K::PipeInto => "|>",
+                        K::PipeRight => "|>",
                         _ => "<|",
                     };
                     out.push('(');

@@ -22,26 +22,8 @@ impl Span {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum BinaryOp {
-    Concat,
-    Update,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    And,
-    Or,
-    Eq,
-    NotEq,
-    Less,
-    LessEq,
-    Greater,
-    GreaterEq,
-    Impl,
-    PipeInto,
-    PipeFrom,
-}
+/// Binary operators are the IR's: the parser and the evaluator name them alike.
+pub use crate::eval::expr::BinOp;
 
 /// Which kind of literal a [`Expr::Literal`] is (its text is the span).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,7 +58,7 @@ pub enum Expr {
     With(Box<[Expr; 2]>, Span),
     Not(Box<Expr>, Span),
     Negate(Box<Expr>, Span),
-    Binary(BinaryOp, Box<[Expr; 2]>, Span),
+    Binary(BinOp, Box<[Expr; 2]>, Span),
 }
 
 impl Expr {

@@ -58,24 +58,24 @@ const NOT_LEVEL: u8 = 7;
 const HAS_ATTR_LEVEL: u8 = 11;
 const NEGATE_LEVEL: u8 = 12;
 
-fn binary(kind: Tok) -> Option<(u8, Assoc, BinaryOp)> {
+fn binary(kind: Tok) -> Option<(u8, Assoc, BinOp)> {
     use Assoc::*;
     Some(match kind {
-        Tok::Impl => (1, Right, BinaryOp::Impl),
-        Tok::Or => (2, Left, BinaryOp::Or),
-        Tok::And => (3, Left, BinaryOp::And),
-        Tok::Eq => (4, None, BinaryOp::Eq),
-        Tok::NotEq => (4, None, BinaryOp::NotEq),
-        Tok::Less => (5, None, BinaryOp::Less),
-        Tok::Greater => (5, None, BinaryOp::Greater),
-        Tok::LessEq => (5, None, BinaryOp::LessEq),
-        Tok::GreaterEq => (5, None, BinaryOp::GreaterEq),
-        Tok::Update => (6, Right, BinaryOp::Update),
-        Tok::Plus => (8, Left, BinaryOp::Add),
-        Tok::Minus => (8, Left, BinaryOp::Sub),
-        Tok::Star => (9, Left, BinaryOp::Mul),
-        Tok::Slash => (9, Left, BinaryOp::Div),
-        Tok::Concat => (10, Right, BinaryOp::Concat),
+        Tok::Impl => (1, Right, BinOp::Impl),
+        Tok::Or => (2, Left, BinOp::Or),
+        Tok::And => (3, Left, BinOp::And),
+        Tok::Eq => (4, None, BinOp::Eq),
+        Tok::NotEq => (4, None, BinOp::NotEq),
+        Tok::Less => (5, None, BinOp::Less),
+        Tok::Greater => (5, None, BinOp::Greater),
+        Tok::LessEq => (5, None, BinOp::LessEq),
+        Tok::GreaterEq => (5, None, BinOp::GreaterEq),
+        Tok::Update => (6, Right, BinOp::Update),
+        Tok::Plus => (8, Left, BinOp::Add),
+        Tok::Minus => (8, Left, BinOp::Sub),
+        Tok::Star => (9, Left, BinOp::Mul),
+        Tok::Slash => (9, Left, BinOp::Div),
+        Tok::Concat => (10, Right, BinOp::Concat),
         _ => return Option::None,
     })
 }
@@ -302,7 +302,7 @@ impl<'s> Parser<'s> {
                 while self.cur.kind == Tok::PipeInto {
                     self.bump();
                     let rhs = self.op(0)?;
-                    lhs = Expr::Binary(BinaryOp::PipeInto, Box::new([lhs, rhs]), self.span_from(start));
+                    lhs = Expr::Binary(BinOp::PipeRight, Box::new([lhs, rhs]), self.span_from(start));
                 }
                 if self.cur.kind == Tok::PipeFrom {
                     return Err(self.unexpected());
@@ -319,14 +319,14 @@ impl<'s> Parser<'s> {
                 if self.cur.kind == Tok::PipeInto {
                     return Err(self.unexpected());
                 }
-                Ok(self.fold_right(BinaryOp::PipeFrom, operands))
+                Ok(self.fold_right(BinOp::PipeLeft, operands))
             }
             _ => Ok(first),
         }
     }
 
     /// `a op (b op (c ...))` from the operands and where each starts.
-    fn fold_right(&mut self, op: BinaryOp, mut operands: Vec<(Expr, u32)>) -> Expr {
+    fn fold_right(&mut self, op: BinOp, mut operands: Vec<(Expr, u32)>) -> Expr {
         let end = self.last_end;
         let (mut acc, _) = operands.pop().expect("at least two operands");
         while let Some((lhs, s)) = operands.pop() {
@@ -644,6 +644,7 @@ impl<'s> Parser<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::tests_support::corpus;
 
     fn shape(src: &str) -> String {
         fn go(e: &Expr, out: &mut String) {
@@ -714,8 +715,8 @@ mod tests {
         assert_eq!(shape("a b or c"), "<a <b or> c>");
         assert_eq!(shape("(f a) b"), "<<f a> b>");
         assert_eq!(shape("a.b or c.d"), "a.x or c.x");
-        assert_eq!(shape("f <| g <| x"), "(f PipeFrom (g PipeFrom x))");
-        assert_eq!(shape("x |> f |> g"), "((x PipeInto f) PipeInto g)");
+        assert_eq!(shape("f <| g <| x"), "(f PipeLeft (g PipeLeft x))");
+        assert_eq!(shape("x |> f |> g"), "((x PipeRight f) PipeRight g)");
     }
 
     #[test]
@@ -758,27 +759,6 @@ mod tests {
         ] {
             assert!(parse(src).is_ok(), "{src:?}: {:?}", parse(src).err());
         }
-    }
-
-    fn corpus() -> Vec<(std::path::PathBuf, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
-        let mut out = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    if let Ok(text) = std::fs::read_to_string(&path) {
-                        out.push((path, text));
-                    }
-                }
-            }
-        }
-        out.sort();
-        out
     }
 
     /// The parser accepts exactly the files rnix (which words nixeval's syntax errors) accepts.
