@@ -183,8 +183,7 @@ impl Evaluator {
     pub fn parse_only(&mut self, origin: Origin, text: &str, base_dir: &str) -> EvalResult<String> {
         self.compile(origin, text.into(), base_dir.to_string())?;
         let file = self.sources.add(Origin::String, text.into());
-        let parse = rnix::Root::parse(text);
-        Ok(lower::show_root(&parse.tree(), file, &self.globals, &mut self.sources, &self.lower_options))
+        Ok(crate::syntax::show_source(text, file, &self.globals, &mut self.sources, &self.lower_options))
     }
 
     /// Evaluates compiled code in the global scope.

@@ -1,6 +1,6 @@
 //! nixeval: a fast standalone evaluator of the Nix language and of Nix flakes.
 //!
-//! The pipeline: [`syntax`] parses text with rnix, [`eval::lower`] turns the tree into a compact
+//! The pipeline: [`syntax`] lexes and parses text into a syntax tree, [`eval::lower`] turns it into a compact
 //! IR with resolved variables, the [`eval::Evaluator`] evaluates it lazily, [`builtins`] provides
 //! the primitive operations, [`print`] renders values, and [`cli`] is the command-line front end
 //! (the only module that prints or chooses exit codes). See ARCHITECTURE.md.

@@ -1,15 +1,21 @@
-//! Parsing: source text → rnix syntax tree (which never fails: it returns a tree plus errors),
-//! then the first syntax error, if any, as an [`EvalError`] with a position and a message in
-//! CppNix's words. The tree is handed to `eval::lower`, which performs the checks rnix leaves
-//! out (duplicate attributes and formals, dynamic attributes in `let`, ...).
+//! Parsing: source text → syntax tree ([`ast`], by the hand-written [`lexer`] and [`parser`]),
+//! handed to `eval::lower`, which performs the checks that need names (duplicate attributes and
+//! formals, dynamic attributes in `let`, ...) and builds the evaluator's IR.
+//! Syntax errors are reported in the wording and at the positions nixeval has always used: when
+//! the parser rejects a file, the file is parsed again with rnix (slow, but only on this path)
+//! and rnix's first error is turned into a positioned [`EvalError`] in CppNix's words.
 //! This module knows nothing about evaluation except the entry point that chains both steps.
 
+pub mod ast;
+pub mod lexer;
+pub mod parser;
 pub mod source;
 
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::Expr;
 use crate::eval::lower::{lower_root, Globals, LowerOptions};
 use crate::eval::symbol::Symbol;
+use lexer::{Lexer, Tok};
 use rnix::SyntaxKind;
 use source::{FileId, SourceMap};
 
@@ -24,21 +30,51 @@ pub fn parse_and_lower(
     scope: Option<&[Symbol]>,
     warnings: &mut Vec<EvalError>,
 ) -> Result<Expr, EvalError> {
-    check_nesting(text, file, map)?;
     let normalised = normalise_line_ends(text);
-    let text: &str = &normalised;
-    let parse = rnix::Root::parse(text);
-    if let Some(err) = parse.errors().first() {
-        return Err(syntax_error(err, text, file, map));
+    let root = match parser::parse(&normalised) {
+        Ok(root) => root,
+        Err(err) => {
+            // Too deep a nesting is reported before any syntax error, wherever it is.
+            check_nesting(text, file, map)?;
+            return Err(parse_failure(err, &normalised, file, map));
+        }
+    };
+    lower_root(&root, &normalised, file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// Renders source text the way `nix-instantiate --parse` shows an expression (the text is
+/// expected to parse: see [`parse_and_lower`]).
+pub fn show_source(text: &str, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
+    let normalised = normalise_line_ends(text);
+    match parser::parse(&normalised) {
+        Ok(root) => crate::eval::lower::show_root(&root, &normalised, file, globals, map, options),
+        Err(_) => String::new(),
     }
-    lower_root(&parse.tree(), file, base_dir, globals, map, options, scope, warnings)
+}
+
+/// The error for a file the parser rejected: rnix's first error in CppNix's words, or, should
+/// rnix accept the file, the parser's own.
+fn parse_failure(err: parser::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
+    let parse = rnix::Root::parse(text);
+    if let Some(e) = parse.errors().first() {
+        return syntax_error(e, text, file, map);
+    }
+    let pos = map.pos(file, err.start, err.end);
+    EvalError::new(ErrorKind::Parse, err.message).at(pos)
+}
+
+/// Whether the parser and rnix disagree on accepting `text` (used by tests: a disagreement means
+/// a syntax error is reported in the parser's own words, or a file rnix rejects is accepted).
+pub fn parsers_disagree(text: &str) -> bool {
+    let normalised = normalise_line_ends(text);
+    parser::parse(&normalised).is_ok() != rnix::Root::parse(&normalised).errors().is_empty()
 }
 
 /// A lone carriage return ends a line (and a `#` comment) in CppNix's lexer; rnix only knows
 /// `\n`. Replacing lone CRs by LFs keeps every byte offset unchanged.
 pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
-    if !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+    if !bytes.contains(&b'\r') || !bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = bytes.to_vec();
@@ -155,33 +191,30 @@ pub fn quick_nesting_depth(b: &[u8]) -> usize {
 }
 
 fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
-    use SyntaxKind::*;
-    let mut depth = 0usize;
-    let mut offset = 0usize;
-    for (kind, tok) in rnix::tokenize(text) {
-        match kind {
-            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let pos = map.pos(file, offset as u32, (offset + tok.len()) as u32);
-                    return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
-                }
+    let mut lexer = Lexer::new(text);
+    loop {
+        let t = lexer.next_token();
+        match t.kind {
+            Tok::Eof => return Ok(()),
+            Tok::Error if lexer.nested_too_deeply() => {
+                let pos = map.pos(file, t.start, t.end);
+                return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
             }
-            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+            Tok::Error => return Ok(()),
             _ => {}
         }
-        offset += tok.len();
     }
-    Ok(())
 }
 
 /// Checks syntax only; returns the first error.
 pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(), EvalError> {
-    check_nesting(text, file, map)?;
-    let parse = rnix::Root::parse(text);
-    match parse.errors().first() {
-        Some(err) => Err(syntax_error(err, text, file, map)),
-        None => Ok(()),
+    let normalised = normalise_line_ends(text);
+    match parser::parse(&normalised) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            check_nesting(text, file, map)?;
+            Err(parse_failure(err, &normalised, file, map))
+        }
     }
 }
 
@@ -323,44 +356,56 @@ mod corpus_tests {
     /// depth as the tokens (it must never find less, or deep files would skip the exact check).
     #[test]
     fn quick_depth_agrees_on_the_corpus() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
-        let mut checked = 0;
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
-                    let quick = super::quick_nesting_depth(text.as_bytes());
-                    let exact = token_depth(&text);
-                    assert!(quick >= exact || exact < 10, "{}: quick {quick} < exact {exact}", path.display());
-                    checked += 1;
-                }
-            }
+        let files = super::tests_support::corpus();
+        assert!(files.len() > 500, "only {} files found", files.len());
+        for (path, text) in files {
+            let quick = super::quick_nesting_depth(text.as_bytes());
+            let exact = token_depth(&text);
+            assert!(quick >= exact || exact < 10, "{}: quick {quick} < exact {exact}", path.display());
         }
-        assert!(checked > 500, "only {checked} files found");
     }
 }
 
 #[cfg(test)]
-mod tests_support {
-    /// The depth measured on rnix's tokens.
+pub(crate) mod tests_support {
+    /// Every Nix file of the language suite, the fixtures and the stand-ins, with its text.
+    pub fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/lang"), root.join("fixtures"), root.join("src/flake/standins")];
+        let mut out = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        out.push((path, text));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    use super::lexer::{Lexer, Tok};
+
+    /// The depth measured on the lexer's tokens (up to the first error).
     pub fn token_depth(text: &str) -> usize {
-        use rnix::SyntaxKind::*;
         let (mut depth, mut max) = (0usize, 0usize);
-        for (kind, _) in rnix::tokenize(text) {
-            match kind {
-                TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+        let mut lexer = Lexer::new(text);
+        loop {
+            match lexer.next_token().kind {
+                Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
                     depth += 1;
                     max = max.max(depth);
                 }
-                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => depth = depth.saturating_sub(1),
+                Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
+                Tok::Eof | Tok::Error => return max,
                 _ => {}
             }
         }
-        max
     }
 }

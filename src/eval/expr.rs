@@ -1,6 +1,6 @@
 //! The evaluator's intermediate representation.
 //!
-//! `lower` turns rnix's syntax tree into this tree once per file, before anything is evaluated:
+//! `lower` turns the syntax tree (`syntax::ast`) into this tree once per file, before anything is evaluated:
 //! names are interned, variables are resolved to `(depth, slot)` pairs wherever `with` does not
 //! get in the way, globals (builtins, `true`, ...) become constants, nested attribute paths are
 //! merged, indented strings are stripped, and every node that can fail carries a compact [`Pos`].

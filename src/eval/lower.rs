@@ -1,4 +1,4 @@
-//! Lowering: rnix syntax tree → [`Expr`] IR, with scope resolution and the checks the parser
+//! Lowering: syntax tree (`syntax::ast`) → [`Expr`] IR, with scope resolution and the checks the parser
 //! leaves to us.
 //!
 //! What happens here, once per file:
@@ -21,9 +21,8 @@ use super::expr::*;
 use super::symbol::Symbol;
 use super::value::Value;
 use crate::error::{EvalError, ErrorKind};
+use crate::syntax::ast::{self, Span};
 use crate::syntax::source::{FileId, Pos, SourceMap};
-use rnix::ast::{self, AstToken, HasEntry};
-use rowan::ast::AstNode;
 use rustc_hash::FxHashMap;
 
 /// Names visible at the top of every file, with their values.
@@ -74,17 +73,45 @@ pub struct Lowerer<'a> {
     globals: &'a Globals,
     map: &'a mut SourceMap,
     file: FileId,
+    /// The text the tree was parsed from (literals are spans of it).
+    src: &'a str,
     /// Directory that relative paths are resolved against.
     base_dir: String,
     options: &'a LowerOptions,
     warnings: &'a mut Vec<EvalError>,
+    /// The builtins some operators and `<...>` paths are desugared to, interned once.
+    op_names: OpNames,
+}
+
+/// See [`Lowerer::op_names`].
+struct OpNames {
+    sub: Symbol,
+    mul: Symbol,
+    div: Symbol,
+    less_than: Symbol,
+    find_file: Symbol,
+    nix_path: Symbol,
+}
+
+impl OpNames {
+    fn new() -> OpNames {
+        OpNames {
+            sub: Symbol::new("__sub"),
+            mul: Symbol::new("__mul"),
+            div: Symbol::new("__div"),
+            less_than: Symbol::new("__lessThan"),
+            find_file: Symbol::new("__findFile"),
+            nix_path: Symbol::new("__nixPath"),
+        }
+    }
 }
 
 type LResult<T> = Result<T, EvalError>;
 
 /// Lowers a parsed file. `extra_scope` names an outermost frame (used by `scopedImport`).
 pub fn lower_root(
-    root: &ast::Root,
+    root: &ast::Expr,
+    src: &str,
     file: FileId,
     base_dir: String,
     globals: &Globals,
@@ -93,102 +120,87 @@ pub fn lower_root(
     extra_scope: Option<&[Symbol]>,
     warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options, warnings };
+    let op_names = OpNames::new();
+    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names };
     if let Some(names) = extra_scope {
         let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         lowerer.scopes.push(Scope::Frame(frame));
     }
-    match root.expr() {
-        Some(e) => lowerer.expr(e),
-        None => Err(lowerer.error(ErrorKind::Parse, "syntax error, unexpected end of file".into(), root.syntax())),
-    }
+    lowerer.expr(root)
 }
 
 /// Renders a parsed file the way `nix-instantiate --parse` shows an expression.
-pub fn show_root(root: &ast::Root, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
+pub fn show_root(root: &ast::Expr, src: &str, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
     let mut warnings = Vec::new();
-    let mut lowerer =
-        Lowerer { scopes: Vec::new(), globals, map, file, base_dir: "/".into(), options, warnings: &mut warnings };
+    let mut lowerer = Lowerer {
+        scopes: Vec::new(),
+        globals,
+        map,
+        file,
+        src,
+        base_dir: "/".into(),
+        options,
+        warnings: &mut warnings,
+        op_names: OpNames::new(),
+    };
     let mut out = String::new();
-    if let Some(e) = root.expr() {
-        show(&e, &mut out, &mut lowerer);
-    }
+    show(root, &mut out, &mut lowerer);
     out
 }
 
 /// A static attribute while bindings are being collected and merged.
-enum PendingValue {
-    Expr(ast::Expr),
-    Nested(Box<Pending>),
+enum PendingValue<'x> {
+    Expr(&'x ast::Expr),
+    Nested(Box<Pending<'x>>),
     InheritVar,
     InheritFrom(u32),
 }
 
-struct PendingAttr {
+struct PendingAttr<'x> {
     name: Symbol,
-    value: PendingValue,
-    range: rowan::TextRange,
+    value: PendingValue<'x>,
+    span: Span,
 }
 
-struct Pending {
+struct Pending<'x> {
     rec: bool,
-    statics: Vec<PendingAttr>,
+    statics: Vec<PendingAttr<'x>>,
     index: FxHashMap<Symbol, usize>,
-    dynamics: Vec<(ast::Attr, PendingValue, rowan::TextRange)>,
-    sources: Vec<ast::Expr>,
+    dynamics: Vec<(&'x ast::Attr, PendingValue<'x>, Span)>,
+    sources: Vec<&'x ast::Expr>,
 }
 
-impl Pending {
-    fn new(rec: bool) -> Pending {
+impl<'x> Pending<'x> {
+    fn new(rec: bool) -> Pending<'x> {
         Pending { rec, statics: Vec::new(), index: FxHashMap::default(), dynamics: Vec::new(), sources: Vec::new() }
     }
 }
 
-fn strip_parens(mut e: ast::Expr) -> ast::Expr {
-    while let ast::Expr::Paren(p) = &e {
-        match p.expr() {
-            Some(inner) => e = inner,
-            None => break,
-        }
-    }
-    e
-}
-
 impl<'a> Lowerer<'a> {
-    fn pos_of(&mut self, node: &rnix::SyntaxNode) -> Pos {
-        let r = node.text_range();
-        self.map.pos(self.file, r.start().into(), r.end().into())
+    fn pos_of(&mut self, span: Span) -> Pos {
+        self.map.pos(self.file, span.start, span.end)
     }
 
-    fn pos_range(&mut self, r: rowan::TextRange) -> Pos {
-        self.map.pos(self.file, r.start().into(), r.end().into())
-    }
-
-    fn error(&mut self, kind: ErrorKind, msg: String, node: &rnix::SyntaxNode) -> EvalError {
-        let pos = self.pos_of(node);
+    fn error(&mut self, kind: ErrorKind, msg: String, span: Span) -> EvalError {
+        let pos = self.pos_of(span);
         EvalError::new(kind, msg).at(pos)
     }
 
-    fn error_range(&mut self, kind: ErrorKind, msg: String, r: rowan::TextRange) -> EvalError {
-        let pos = self.pos_range(r);
-        EvalError::new(kind, msg).at(pos)
+    fn text(&self, span: Span) -> &'a str {
+        &self.src[span.start as usize..span.end as usize]
     }
 
     /// Reports a lint finding: an error when fatal, a warning otherwise.
-    fn lint(&mut self, lint: Lint, node: &rnix::SyntaxNode, msg: impl FnOnce(bool) -> String) -> LResult<()> {
+    fn lint(&mut self, lint: Lint, span: Span, msg: impl FnOnce(bool) -> String) -> LResult<()> {
         match lint {
             Lint::Ignore => Ok(()),
             Lint::Warn => {
-                let e = self.error(ErrorKind::Parse, msg(false), node);
+                let e = self.error(ErrorKind::Parse, msg(false), span);
                 self.warnings.push(e);
                 Ok(())
             }
-            Lint::Fatal => Err(self.error(ErrorKind::Parse, msg(true), node)),
+            Lint::Fatal => Err(self.error(ErrorKind::Parse, msg(true), span)),
         }
-    }
-
-    fn missing(&mut self, node: &rnix::SyntaxNode) -> EvalError {
-        self.error(ErrorKind::Parse, "syntax error, unexpected end of input".into(), node)
     }
 
     // ----- variables -------------------------------------------------------------------------
@@ -216,24 +228,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn var(&mut self, name: Symbol, node: &rnix::SyntaxNode) -> LResult<Expr> {
+    fn var(&mut self, name: Symbol, span: Span) -> LResult<Expr> {
         match self.resolve(name) {
             Resolved::Var(depth, slot) => {
-                let pos = self.pos_of(node);
+                let pos = self.pos_of(span);
                 Ok(Expr::Var { depth, slot, pos })
             }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
-                let pos = self.pos_of(node);
+                let pos = self.pos_of(span);
                 Ok(Expr::WithVar { name, withs, pos })
             }
             Resolved::Undefined => {
                 let suggestions = self.visible_names();
-                let mut err = self.error(
-                    ErrorKind::UndefinedVariable,
-                    format!("undefined variable '{}'", name),
-                    node,
-                );
+                let mut err = self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span);
                 if let Some(s) = crate::error::did_you_mean(name.as_str(), suggestions.iter().map(|s| s.as_str())) {
                     err = err.with_hint(format!("did you mean '{s}'?"));
                 }
@@ -255,72 +263,59 @@ impl<'a> Lowerer<'a> {
 
     /// A call to a global builtin that a user may have shadowed (CppNix desugars some operators
     /// to calls of `__sub`, `__lessThan`, ...). Returns `None` when the builtin is not shadowed.
-    fn shadowed_op(&mut self, name: &str, node: &rnix::SyntaxNode) -> LResult<Option<Expr>> {
-        let sym = Symbol::new(name);
+    fn shadowed_op(&mut self, sym: Symbol, span: Span) -> LResult<Option<Expr>> {
         match self.resolve(sym) {
             Resolved::Global(_) => Ok(None),
-            Resolved::Var(..) | Resolved::With(_) | Resolved::Undefined => self.var(sym, node).map(Some),
-        }
-    }
-
-    fn ident_name(ident: &ast::Ident) -> Symbol {
-        match ident.ident_token() {
-            Some(t) => Symbol::new(t.text()),
-            // `or` used as an identifier.
-            None => Symbol::new(ident.syntax().text().to_string().trim()),
+            Resolved::Var(..) | Resolved::With(_) | Resolved::Undefined => self.var(sym, span).map(Some),
         }
     }
 
     // ----- expressions -----------------------------------------------------------------------
 
-    pub fn expr(&mut self, e: ast::Expr) -> LResult<Expr> {
+    pub fn expr(&mut self, e: &ast::Expr) -> LResult<Expr> {
         use ast::Expr as E;
         if crate::stack::exhausted() {
-            return Err(self.error(ErrorKind::StackOverflow, "expression nested too deeply".into(), e.syntax()));
+            return Err(self.error(ErrorKind::StackOverflow, "expression nested too deeply".into(), e.span()));
         }
         match e {
-            E::Paren(p) => match p.expr() {
-                Some(inner) => self.expr(inner),
-                None => Err(self.missing(p.syntax())),
-            },
-            E::Root(r) => match r.expr() {
-                Some(inner) => self.expr(inner),
-                None => Err(self.missing(r.syntax())),
-            },
-            E::Literal(lit) => self.literal(&lit),
-            E::Ident(ident) => {
-                let name = Self::ident_name(&ident);
-                self.var(name, ident.syntax())
+            E::Literal(kind, span) => self.literal(*kind, *span),
+            E::Ident(name, span) => self.var(*name, *span),
+            E::CurPos(span) => Ok(Expr::CurPos(self.pos_of(*span))),
+            E::Str(s) => self.string(s),
+            E::Path(parts, span) => self.path(parts, *span),
+            E::SearchPath(span) => {
+                let text = self.text(*span);
+                let name = &text[1..text.len() - 1];
+                let pos = self.pos_of(*span);
+                let find_file = self.var(self.op_names.find_file, *span)?;
+                let nix_path = self.var(self.op_names.nix_path, *span)?;
+                Ok(Expr::Call {
+                    func: Box::new(find_file),
+                    args: vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(),
+                    pos,
+                })
             }
-            E::Str(s) => self.string(&s),
-            E::PathAbs(_) | E::PathRel(_) | E::PathHome(_) | E::PathSearch(_) => {
-                let node = e.syntax().clone();
-                let path = ast::Path::cast(node.clone()).ok_or_else(|| self.missing(&node))?;
-                self.path(&path)
-            }
-            E::List(list) => {
-                let mut items = Vec::new();
-                for item in list.items() {
-                    items.push(self.expr(item)?);
+            E::List(items, _) => {
+                let mut lowered = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    lowered.push(self.expr(item)?);
                 }
-                Ok(Expr::List(items.into_boxed_slice()))
+                Ok(Expr::List(lowered.into_boxed_slice()))
             }
-            E::AttrSet(set) => {
-                let rec = set.rec_token().is_some();
-                let pending = self.collect(&set, rec, false)?;
+            E::Attrs(b) => {
+                let pending = self.collect(b, b.rec, false)?;
                 let def = self.attrs_def(pending)?;
                 Ok(Expr::Attrs(Box::new(def)))
             }
-            E::LetIn(let_in) => {
-                let pending = self.collect(&let_in, true, true)?;
-                let body_ast = let_in.body().ok_or_else(|| self.missing(let_in.syntax()))?;
-                let (def, body) = self.let_def(pending, |l| l.expr(body_ast))?;
+            E::LetIn(b, body, _) => {
+                let pending = self.collect(b, true, true)?;
+                let (def, body) = self.let_def(pending, |l| l.expr(body))?;
                 Ok(Expr::Let { bindings: Box::new(def), body: Box::new(body) })
             }
-            E::LegacyLet(legacy) => {
-                let pending = self.collect(&legacy, true, false)?;
+            E::LegacyLet(b) => {
+                let pending = self.collect(b, true, false)?;
                 let def = self.attrs_def(pending)?;
-                let pos = self.pos_of(legacy.syntax());
+                let pos = self.pos_of(b.span);
                 Ok(Expr::Select {
                     expr: Box::new(Expr::Attrs(Box::new(def))),
                     path: vec![AttrName::Static(super::symbol::sym::body)].into_boxed_slice(),
@@ -328,49 +323,34 @@ impl<'a> Lowerer<'a> {
                     pos,
                 })
             }
-            E::Lambda(lambda) => self.lambda(&lambda, None),
-            E::Apply(apply) => {
-                // Flatten `f a b c` into one call.
-                let mut args = Vec::new();
-                let mut cur = ast::Expr::Apply(apply.clone());
-                while let ast::Expr::Apply(a) = &cur {
-                    let arg = a.argument().ok_or_else(|| self.missing(a.syntax()))?;
-                    args.push(arg);
-                    let f = a.lambda().ok_or_else(|| self.missing(a.syntax()))?;
-                    cur = f;
-                }
-                let func = self.expr(cur)?;
+            E::Lambda(lambda) => self.lambda(lambda, None),
+            E::Apply(func, args, span) => {
+                let func = self.expr(func)?;
                 let mut lowered = Vec::with_capacity(args.len());
-                for arg in args.into_iter().rev() {
+                for arg in args.iter() {
                     lowered.push(self.expr(arg)?);
                 }
-                let pos = self.pos_of(apply.syntax());
+                let pos = self.pos_of(*span);
                 Ok(Expr::Call { func: Box::new(func), args: lowered.into_boxed_slice(), pos })
             }
             E::Select(sel) => {
-                let inner = sel.expr().ok_or_else(|| self.missing(sel.syntax()))?;
-                let inner = self.expr(inner)?;
-                let attrpath = sel.attrpath().ok_or_else(|| self.missing(sel.syntax()))?;
-                let path = self.attr_path(&attrpath)?;
-                let default = match sel.default_expr() {
+                let inner = self.expr(&sel.expr)?;
+                let path = self.attr_path(&sel.path)?;
+                let default = match &sel.default {
                     Some(d) => Some(Box::new(self.expr(d)?)),
                     None => None,
                 };
-                let pos = self.pos_of(sel.syntax());
+                let pos = self.pos_of(sel.span);
                 Ok(Expr::Select { expr: Box::new(inner), path, default, pos })
             }
-            E::HasAttr(has) => {
-                let inner = has.expr().ok_or_else(|| self.missing(has.syntax()))?;
+            E::HasAttr(inner, path, _) => {
                 let inner = self.expr(inner)?;
-                let attrpath = has.attrpath().ok_or_else(|| self.missing(has.syntax()))?;
-                let path = self.attr_path(&attrpath)?;
+                let path = self.attr_path(path)?;
                 Ok(Expr::HasAttr { expr: Box::new(inner), path })
             }
-            E::IfElse(ife) => {
-                let cond = ife.condition().ok_or_else(|| self.missing(ife.syntax()))?;
-                let then = ife.body().ok_or_else(|| self.missing(ife.syntax()))?;
-                let else_ = ife.else_body().ok_or_else(|| self.missing(ife.syntax()))?;
-                let pos = self.pos_of(ife.syntax());
+            E::If(parts, span) => {
+                let pos = self.pos_of(*span);
+                let [cond, then, else_] = &**parts;
                 Ok(Expr::If {
                     cond: Box::new(self.expr(cond)?),
                     then: Box::new(self.expr(then)?),
@@ -378,12 +358,11 @@ impl<'a> Lowerer<'a> {
                     pos,
                 })
             }
-            E::Assert(a) => {
-                let cond = a.condition().ok_or_else(|| self.missing(a.syntax()))?;
-                let body = a.body().ok_or_else(|| self.missing(a.syntax()))?;
+            E::Assert(parts, span) => {
+                let [cond, body] = &**parts;
                 let mut text = String::new();
-                show(&cond, &mut text, self);
-                let pos = self.pos_of(a.syntax());
+                show(cond, &mut text, self);
+                let pos = self.pos_of(*span);
                 Ok(Expr::Assert {
                     cond: Box::new(self.expr(cond)?),
                     body: Box::new(self.expr(body)?),
@@ -391,132 +370,85 @@ impl<'a> Lowerer<'a> {
                     pos,
                 })
             }
-            E::With(w) => {
-                let ns = w.namespace().ok_or_else(|| self.missing(w.syntax()))?;
-                let body = w.body().ok_or_else(|| self.missing(w.syntax()))?;
+            E::With(parts, span) => {
+                let [ns, body] = &**parts;
                 let namespace = self.expr(ns)?;
                 self.scopes.push(Scope::With);
                 let body = self.expr(body);
                 self.scopes.pop();
-                let pos = self.pos_of(w.syntax());
+                let pos = self.pos_of(*span);
                 Ok(Expr::With { namespace: Box::new(namespace), body: Box::new(body?), pos })
             }
-            E::UnaryOp(u) => {
-                let operand = u.expr().ok_or_else(|| self.missing(u.syntax()))?;
-                let pos = self.pos_of(u.syntax());
-                match u.operator() {
-                    Some(ast::UnaryOpKind::Invert) => {
-                        Ok(Expr::Not { expr: Box::new(self.expr(operand)?), pos })
-                    }
-                    Some(ast::UnaryOpKind::Negate) => {
-                        let operand = self.expr(operand)?;
-                        match self.shadowed_op("__sub", u.syntax())? {
-                            Some(f) => Ok(Expr::Call {
-                                func: Box::new(f),
-                                args: vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(),
-                                pos,
-                            }),
-                            None => Ok(Expr::Bin {
-                                op: BinOp::Sub,
-                                lhs: Box::new(Expr::Const(Value::Int(0))),
-                                rhs: Box::new(operand),
-                                pos,
-                            }),
-                        }
-                    }
-                    None => Err(self.missing(u.syntax())),
+            E::Not(operand, span) => {
+                let pos = self.pos_of(*span);
+                Ok(Expr::Not { expr: Box::new(self.expr(operand)?), pos })
+            }
+            E::Negate(operand, span) => {
+                let pos = self.pos_of(*span);
+                let operand = self.expr(operand)?;
+                match self.shadowed_op(self.op_names.sub, *span)? {
+                    Some(f) => Ok(Expr::Call {
+                        func: Box::new(f),
+                        args: vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(),
+                        pos,
+                    }),
+                    None => Ok(Expr::Bin {
+                        op: BinOp::Sub,
+                        lhs: Box::new(Expr::Const(Value::Int(0))),
+                        rhs: Box::new(operand),
+                        pos,
+                    }),
                 }
             }
-            E::BinOp(b) => self.binop(&b),
-            E::CurPos(c) => {
-                let pos = self.pos_of(c.syntax());
-                Ok(Expr::CurPos(pos))
-            }
-            E::Error(err) => Err(self.error(ErrorKind::Parse, "syntax error".into(), err.syntax())),
+            E::Binary(op, operands, span) => self.binop(*op, operands, *span),
         }
     }
 
-    fn literal(&mut self, lit: &ast::Literal) -> LResult<Expr> {
-        match lit.kind() {
-            ast::LiteralKind::Integer(i) => match i.value() {
+    fn literal(&mut self, kind: ast::LiteralKind, span: Span) -> LResult<Expr> {
+        let text = self.text(span);
+        match kind {
+            ast::LiteralKind::Int => match text.parse::<i64>() {
                 Ok(v) => Ok(Expr::Const(Value::Int(v))),
-                Err(_) => Err(self.error(
-                    ErrorKind::Parse,
-                    format!("invalid integer '{}'", i.syntax().text()),
-                    lit.syntax(),
-                )),
+                Err(_) => Err(self.error(ErrorKind::Parse, format!("invalid integer '{text}'"), span)),
             },
-            ast::LiteralKind::Float(f) => match f.value() {
+            ast::LiteralKind::Float => match text.parse::<f64>() {
                 Ok(v) => Ok(Expr::Const(Value::Float(v))),
-                Err(_) => Err(self.error(
-                    ErrorKind::Parse,
-                    format!("invalid float '{}'", f.syntax().text()),
-                    lit.syntax(),
-                )),
+                Err(_) => Err(self.error(ErrorKind::Parse, format!("invalid float '{text}'"), span)),
             },
-            ast::LiteralKind::Uri(u) => {
-                let text = u.syntax().text().to_string();
-                self.lint(self.options.lint_url_literals, lit.syntax(), |fatal| {
+            ast::LiteralKind::Uri => {
+                self.lint(self.options.lint_url_literals, span, |fatal| {
                     format!(
                         "URL literals are {}. Consider using a string literal \"{}\" instead",
                         if fatal { "disallowed" } else { "discouraged" },
                         text
                     )
                 })?;
-                Ok(Expr::Const(Value::str(u.syntax().text())))
+                Ok(Expr::Const(Value::str(text)))
             }
         }
     }
 
-    fn binop(&mut self, b: &ast::BinOp) -> LResult<Expr> {
-        use ast::BinOpKind as K;
-        let kind = b.operator().ok_or_else(|| self.missing(b.syntax()))?;
-        let lhs = b.lhs().ok_or_else(|| self.missing(b.syntax()))?;
-        let rhs = b.rhs().ok_or_else(|| self.missing(b.syntax()))?;
-        let pos = self.pos_of(b.syntax());
-        let op = match kind {
-            K::Concat => BinOp::Concat,
-            K::Update => BinOp::Update,
-            K::Add => BinOp::Add,
-            K::Sub => BinOp::Sub,
-            K::Mul => BinOp::Mul,
-            K::Div => BinOp::Div,
-            K::And => BinOp::And,
-            K::Equal => BinOp::Eq,
-            K::Implication => BinOp::Impl,
-            K::Less => BinOp::Less,
-            K::LessOrEq => BinOp::LessEq,
-            K::More => BinOp::Greater,
-            K::MoreOrEq => BinOp::GreaterEq,
-            K::NotEqual => BinOp::NotEq,
-            K::Or => BinOp::Or,
-            K::PipeRight | K::PipeLeft => {
-                if !self.options.pipe_operators {
-                    return Err(self.error(
-                        ErrorKind::Parse,
-                        "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it".into(),
-                        b.syntax(),
-                    ));
-                }
-                if kind == K::PipeRight {
-                    BinOp::PipeRight
-                } else {
-                    BinOp::PipeLeft
-                }
-            }
-        };
-        let l = self.expr(lhs)?;
-        let r = self.expr(rhs)?;
+    fn binop(&mut self, op: BinOp, operands: &[ast::Expr; 2], span: Span) -> LResult<Expr> {
+        let pos = self.pos_of(span);
+        if matches!(op, BinOp::PipeRight | BinOp::PipeLeft) && !self.options.pipe_operators {
+            return Err(self.error(
+                ErrorKind::Parse,
+                "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it".into(),
+                span,
+            ));
+        }
+        let l = self.expr(&operands[0])?;
+        let r = self.expr(&operands[1])?;
         // Operators CppNix implements as calls to (shadowable) builtins.
         let via = match op {
-            BinOp::Sub => Some("__sub"),
-            BinOp::Mul => Some("__mul"),
-            BinOp::Div => Some("__div"),
-            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => Some("__lessThan"),
+            BinOp::Sub => Some(self.op_names.sub),
+            BinOp::Mul => Some(self.op_names.mul),
+            BinOp::Div => Some(self.op_names.div),
+            BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => Some(self.op_names.less_than),
             _ => None,
         };
         if let Some(name) = via {
-            if let Some(f) = self.shadowed_op(name, b.syntax())? {
+            if let Some(f) = self.shadowed_op(name, span)? {
                 let call = |func: Expr, a: Expr, c: Expr| Expr::Call {
                     func: Box::new(func),
                     args: vec![a, c].into_boxed_slice(),
@@ -534,10 +466,10 @@ impl<'a> Lowerer<'a> {
         Ok(Expr::Bin { op, lhs: Box::new(l), rhs: Box::new(r), pos })
     }
 
-    fn attr_path(&mut self, path: &ast::Attrpath) -> LResult<Box<[AttrName]>> {
-        let mut names = Vec::new();
-        for attr in path.attrs() {
-            names.push(self.attr_name(&attr)?);
+    fn attr_path(&mut self, path: &[ast::Attr]) -> LResult<Box<[AttrName]>> {
+        let mut names = Vec::with_capacity(path.len());
+        for attr in path {
+            names.push(self.attr_name(attr)?);
         }
         Ok(names.into_boxed_slice())
     }
@@ -546,16 +478,15 @@ impl<'a> Lowerer<'a> {
     /// interpolation.
     fn attr_name(&mut self, attr: &ast::Attr) -> LResult<AttrName> {
         match attr {
-            ast::Attr::Ident(i) => Ok(AttrName::Static(Self::ident_name(i))),
+            ast::Attr::Ident(name, _) => Ok(AttrName::Static(*name)),
             ast::Attr::Str(s) => match self.static_string(s) {
                 Some(text) => Ok(AttrName::Static(Symbol::from_bytes(&text))),
                 None => Ok(AttrName::Dynamic(self.string(s)?)),
             },
-            ast::Attr::Dynamic(d) => {
-                let inner = d.expr().ok_or_else(|| self.missing(d.syntax()))?;
+            ast::Attr::Dynamic(inner, _) => {
                 // `${"a"}` is static too.
-                if let ast::Expr::Str(s) = strip_parens(inner.clone()) {
-                    if let Some(text) = self.static_string(&s) {
+                if let ast::Expr::Str(s) = &**inner {
+                    if let Some(text) = self.static_string(s) {
                         return Ok(AttrName::Static(Symbol::from_bytes(&text)));
                     }
                 }
@@ -567,28 +498,30 @@ impl<'a> Lowerer<'a> {
     // ----- strings and paths -----------------------------------------------------------------
 
     /// The literal parts of a string, with interpolations as `Err(expr)`.
-    fn string_parts(&mut self, s: &ast::Str) -> Vec<Result<Vec<u8>, ast::Interpol>> {
-        let indented = s.syntax().first_token().map(|t| t.text() == "''").unwrap_or(false);
-        if indented {
-            return indented_parts(s);
+    fn string_parts<'x>(&self, s: &'x ast::StrLit) -> Vec<Result<Vec<u8>, &'x ast::Expr>> {
+        if s.indented {
+            return indented_parts(s, self.src);
         }
-        let mut out: Vec<Result<Vec<u8>, ast::Interpol>> = Vec::new();
-        for part in s.parts() {
+        let mut out: Vec<Result<Vec<u8>, &'x ast::Expr>> = Vec::with_capacity(s.parts.len());
+        for part in s.parts.iter() {
             match part {
-                ast::InterpolPart::Literal(lit) => {
-                    let text = unescape(lit.syntax().text().as_bytes());
+                ast::StrPart::Lit(span) => {
+                    let text = unescape(self.text(*span).as_bytes());
                     match out.last_mut() {
                         Some(Ok(prev)) => prev.extend_from_slice(&text),
                         _ => out.push(Ok(text)),
                     }
                 }
-                ast::InterpolPart::Interpolation(i) => out.push(Err(i)),
+                ast::StrPart::Interp(e) => out.push(Err(e)),
             }
         }
         out
     }
 
-    fn static_string(&mut self, s: &ast::Str) -> Option<Vec<u8>> {
+    fn static_string(&self, s: &ast::StrLit) -> Option<Vec<u8>> {
+        if s.parts.iter().any(|p| matches!(p, ast::StrPart::Interp(_))) {
+            return None;
+        }
         let parts = self.string_parts(s);
         let mut text = Vec::new();
         for p in parts {
@@ -600,7 +533,7 @@ impl<'a> Lowerer<'a> {
         Some(text)
     }
 
-    fn string(&mut self, s: &ast::Str) -> LResult<Expr> {
+    fn string(&mut self, s: &ast::StrLit) -> LResult<Expr> {
         let parts = self.string_parts(s);
         for p in parts.iter().flatten() {
             if p.contains(&0) {
@@ -608,13 +541,14 @@ impl<'a> Lowerer<'a> {
                 return Err(self.error(
                     ErrorKind::Parse,
                     format!("input string '{shown}' cannot be represented as Nix string because it contains null bytes"),
-                    s.syntax(),
+                    s.span,
                 ));
             }
         }
         if parts.iter().all(|p| p.is_ok()) {
-            let mut text = Vec::new();
-            for p in parts.into_iter().flatten() {
+            let mut parts = parts.into_iter().flatten();
+            let mut text = parts.next().unwrap_or_default();
+            for p in parts {
                 text.extend_from_slice(&p);
             }
             return Ok(Expr::Const(Value::string(text)));
@@ -623,71 +557,50 @@ impl<'a> Lowerer<'a> {
         for p in parts {
             match p {
                 Ok(t) => lowered.push(Expr::Const(Value::string(t))),
-                Err(interp) => {
-                    let inner = interp.expr().ok_or_else(|| self.missing(interp.syntax()))?;
-                    lowered.push(self.expr(inner)?);
-                }
+                Err(inner) => lowered.push(self.expr(inner)?),
             }
         }
-        let pos = self.pos_of(s.syntax());
+        let pos = self.pos_of(s.span);
         Ok(Expr::Concat { parts: lowered.into_boxed_slice(), force_string: true, pos })
     }
 
-    fn path(&mut self, path: &ast::Path) -> LResult<Expr> {
-        let node = path.syntax().clone();
-        if let ast::Path::PathSearch(search) = path {
-            let content = search.content().ok_or_else(|| self.missing(&node))?;
-            let text = content.text();
-            let name = &text[1..text.len() - 1];
-            let pos = self.pos_of(&node);
-            let find_file = self.var(Symbol::new("__findFile"), &node)?;
-            let nix_path = self.var(Symbol::new("__nixPath"), &node)?;
-            return Ok(Expr::Call {
-                func: Box::new(find_file),
-                args: vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(),
-                pos,
-            });
-        }
-        let parts = path.parts();
-        let mut lowered = Vec::new();
+    fn path(&mut self, parts: &[ast::StrPart], span: Span) -> LResult<Expr> {
+        let mut lowered = Vec::with_capacity(parts.len());
         let mut first = true;
         for part in parts {
             match part {
-                ast::InterpolPart::Literal(lit) => {
-                    let text = lit.text();
+                ast::StrPart::Lit(lit) => {
+                    let text = self.text(*lit);
                     if first {
-                        let resolved = self.resolve_path_literal(text, &node)?;
+                        let resolved = self.resolve_path_literal(text, span)?;
                         lowered.push(Expr::Const(resolved));
                     } else {
                         lowered.push(Expr::Const(Value::str(text)));
                     }
                 }
-                ast::InterpolPart::Interpolation(i) => {
-                    let inner = i.expr().ok_or_else(|| self.missing(i.syntax()))?;
-                    lowered.push(self.expr(inner)?);
-                }
+                ast::StrPart::Interp(inner) => lowered.push(self.expr(inner)?),
             }
             first = false;
         }
         if lowered.len() == 1 {
-            return Ok(lowered.pop().unwrap());
+            return Ok(lowered.pop().expect("one part"));
         }
-        let pos = self.pos_of(&node);
+        let pos = self.pos_of(span);
         Ok(Expr::Concat { parts: lowered.into_boxed_slice(), force_string: false, pos })
     }
 
-    fn resolve_path_literal(&mut self, text: &str, node: &rnix::SyntaxNode) -> LResult<Value> {
+    fn resolve_path_literal(&mut self, text: &str, span: Span) -> LResult<Value> {
         let trailing_slash = text.len() > 1 && text.ends_with('/');
         if text.starts_with("~/") {
-            self.lint(self.options.lint_absolute_paths, node, |_| {
+            self.lint(self.options.lint_absolute_paths, span, |_| {
                 format!("home path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
             })?;
         } else if text.starts_with('/') {
-            self.lint(self.options.lint_absolute_paths, node, |_| {
+            self.lint(self.options.lint_absolute_paths, span, |_| {
                 format!("absolute path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter")
             })?;
         } else if !text.starts_with('.') {
-            self.lint(self.options.lint_short_paths, node, |_| {
+            self.lint(self.options.lint_short_paths, span, |_| {
                 format!("relative path literal '{text}' should be prefixed with '.' for clarity: './{text}'")
             })?;
         }
@@ -698,7 +611,7 @@ impl<'a> Lowerer<'a> {
                     return Err(self.error(
                         ErrorKind::Eval,
                         "the contents of the HOME environment variable are needed to resolve this path".into(),
-                        node,
+                        span,
                     ))
                 }
             };
@@ -718,67 +631,57 @@ impl<'a> Lowerer<'a> {
     // ----- functions -------------------------------------------------------------------------
 
     fn lambda(&mut self, lambda: &ast::Lambda, name: Option<Symbol>) -> LResult<Expr> {
-        let param = lambda.param().ok_or_else(|| self.missing(lambda.syntax()))?;
-        let body_ast = lambda.body().ok_or_else(|| self.missing(lambda.syntax()))?;
-        let pos = self.pos_of(lambda.syntax());
-        match param {
-            ast::Param::IdentParam(ip) => {
-                let ident = ip.ident().ok_or_else(|| self.missing(ip.syntax()))?;
-                let arg = Self::ident_name(&ident);
+        let pos = self.pos_of(lambda.span);
+        match &lambda.param {
+            ast::Param::Ident(arg, _) => {
+                let arg = *arg;
                 let mut frame = FxHashMap::default();
                 frame.insert(arg, 0);
                 self.scopes.push(Scope::Frame(frame));
-                let body = self.expr(body_ast);
+                let body = self.expr(&lambda.body);
                 self.scopes.pop();
                 let body = body?;
                 let strict_param = super::escape::param_only_forced(&body);
                 Ok(Expr::Lambda(Box::new(LambdaDef { name, pos, param: Param::Ident(arg), body, strict_param })))
             }
-            ast::Param::Pattern(pat) => {
-                let mut names: Vec<(Symbol, Option<ast::Expr>, rowan::TextRange)> = Vec::new();
+            ast::Param::Pattern { entries, ellipsis, bind } => {
                 let mut frame = FxHashMap::default();
-                for entry in pat.pat_entries() {
-                    let ident = entry.ident().ok_or_else(|| self.missing(entry.syntax()))?;
-                    let n = Self::ident_name(&ident);
-                    if frame.contains_key(&n) {
+                for entry in entries.iter() {
+                    if frame.contains_key(&entry.name) {
                         return Err(self.error(
                             ErrorKind::Parse,
-                            format!("duplicate formal function argument '{}'", n),
-                            ident.syntax(),
+                            format!("duplicate formal function argument '{}'", entry.name),
+                            entry.name_span,
                         ));
                     }
-                    frame.insert(n, names.len() as u32);
-                    names.push((n, entry.default(), entry.syntax().text_range()));
+                    frame.insert(entry.name, frame.len() as u32);
                 }
-                let at = match pat.pat_bind() {
-                    Some(bind) => {
-                        let ident = bind.ident().ok_or_else(|| self.missing(bind.syntax()))?;
-                        let n = Self::ident_name(&ident);
-                        if frame.contains_key(&n) {
+                let at = match bind {
+                    Some((n, span)) => {
+                        if frame.contains_key(n) {
                             return Err(self.error(
                                 ErrorKind::Parse,
                                 format!("duplicate formal function argument '{}'", n),
-                                ident.syntax(),
+                                *span,
                             ));
                         }
-                        frame.insert(n, names.len() as u32);
-                        Some(n)
+                        frame.insert(*n, entries.len() as u32);
+                        Some(*n)
                     }
                     None => None,
                 };
-                let ellipsis = pat.ellipsis_token().is_some();
                 self.scopes.push(Scope::Frame(frame));
                 let result = (|| {
-                    let mut formals = Vec::with_capacity(names.len());
-                    for (n, default, range) in names {
-                        let default = match default {
+                    let mut formals = Vec::with_capacity(entries.len());
+                    for entry in entries.iter() {
+                        let default = match &entry.default {
                             Some(d) => Some(self.expr(d)?),
                             None => None,
                         };
-                        let fpos = self.pos_range(range);
-                        formals.push(Formal { name: n, default, pos: fpos });
+                        let fpos = self.pos_of(entry.span);
+                        formals.push(Formal { name: entry.name, default, pos: fpos });
                     }
-                    let body = self.expr(body_ast)?;
+                    let body = self.expr(&lambda.body)?;
                     Ok((formals, body))
                 })();
                 self.scopes.pop();
@@ -786,7 +689,7 @@ impl<'a> Lowerer<'a> {
                 Ok(Expr::Lambda(Box::new(LambdaDef {
                     name,
                     pos,
-                    param: Param::Formals { formals: formals.into_boxed_slice(), ellipsis, at },
+                    param: Param::Formals { formals: formals.into_boxed_slice(), ellipsis: *ellipsis, at },
                     body,
                     strict_param: false,
                 })))
@@ -797,32 +700,26 @@ impl<'a> Lowerer<'a> {
     // ----- attribute sets and let ------------------------------------------------------------
 
     /// Collects the bindings of a set or `let`, merging nested paths.
-    fn collect(&mut self, node: &impl HasEntry, rec: bool, is_let: bool) -> LResult<Pending> {
+    fn collect<'x>(&mut self, b: &'x ast::Bindings, rec: bool, is_let: bool) -> LResult<Pending<'x>> {
         let mut pending = Pending::new(rec);
-        self.collect_into(&mut pending, node, is_let)?;
-        Ok(pending)
-    }
-
-    fn collect_into(&mut self, pending: &mut Pending, node: &impl HasEntry, is_let: bool) -> LResult<()> {
-        for entry in node.entries() {
+        for entry in b.entries.iter() {
             match entry {
-                ast::Entry::Inherit(inh) => {
-                    let source = match inh.from() {
-                        Some(from) => {
-                            let e = from.expr().ok_or_else(|| self.missing(from.syntax()))?;
+                ast::Binding::Inherit { from, attrs } => {
+                    let source = match from {
+                        Some(e) => {
                             pending.sources.push(e);
                             Some(pending.sources.len() as u32 - 1)
                         }
                         None => None,
                     };
-                    for attr in inh.attrs() {
-                        let name = match self.static_attr_name(&attr) {
+                    for attr in attrs.iter() {
+                        let name = match self.static_attr_name(attr) {
                             Some(s) => s,
                             None => {
                                 return Err(self.error(
                                     ErrorKind::Parse,
                                     "dynamic attributes not allowed in inherit".into(),
-                                    attr.syntax(),
+                                    attr.span(),
                                 ))
                             }
                         };
@@ -830,25 +727,18 @@ impl<'a> Lowerer<'a> {
                             Some(i) => PendingValue::InheritFrom(i),
                             None => PendingValue::InheritVar,
                         };
-                        let range = attr.syntax().text_range();
-                        self.add_static(pending, name, value, range)?;
+                        self.add_static(&mut pending, name, value, attr.span())?;
                     }
                 }
-                ast::Entry::AttrpathValue(apv) => {
-                    let path = apv.attrpath().ok_or_else(|| self.missing(apv.syntax()))?;
-                    let value = apv.value().ok_or_else(|| self.missing(apv.syntax()))?;
-                    let attrs: Vec<ast::Attr> = path.attrs().collect();
-                    self.add_path(pending, &attrs, value, is_let)?;
-                }
+                ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value, is_let)?,
             }
         }
-        Ok(())
+        Ok(pending)
     }
 
-    fn to_pending_value(&mut self, value: ast::Expr) -> LResult<PendingValue> {
-        let value = strip_parens(value);
-        if let ast::Expr::AttrSet(set) = &value {
-            let nested = self.collect(set, set.rec_token().is_some(), false)?;
+    fn to_pending_value<'x>(&mut self, value: &'x ast::Expr) -> LResult<PendingValue<'x>> {
+        if let ast::Expr::Attrs(set) = value {
+            let nested = self.collect(set, set.rec, false)?;
             return Ok(PendingValue::Nested(Box::new(nested)));
         }
         Ok(PendingValue::Expr(value))
@@ -857,30 +747,22 @@ impl<'a> Lowerer<'a> {
     /// The name of an attribute if it is known without evaluation.
     fn static_attr_name(&mut self, attr: &ast::Attr) -> Option<Symbol> {
         match attr {
-            ast::Attr::Ident(i) => Some(Self::ident_name(i)),
+            ast::Attr::Ident(name, _) => Some(*name),
             ast::Attr::Str(s) => self.static_string(s).map(|t| Symbol::from_bytes(&t)),
-            ast::Attr::Dynamic(d) => match d.expr().map(strip_parens) {
-                Some(ast::Expr::Str(s)) => self.static_string(&s).map(|t| Symbol::from_bytes(&t)),
+            ast::Attr::Dynamic(inner, _) => match &**inner {
+                ast::Expr::Str(s) => self.static_string(s).map(|t| Symbol::from_bytes(&t)),
                 _ => None,
             },
         }
     }
 
-    fn add_path(&mut self, pending: &mut Pending, attrs: &[ast::Attr], value: ast::Expr, is_let: bool) -> LResult<()> {
+    fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr, is_let: bool) -> LResult<()> {
         let first = &attrs[0];
-        let name = match self.static_attr_name(first) {
-            Some(s) => AttrName::Static(s),
-            None => AttrName::Dynamic(Expr::Const(Value::Null)),
-        };
-        let range = first.syntax().text_range();
-        match name {
-            AttrName::Dynamic(_) => {
+        let span = first.span();
+        match self.static_attr_name(first) {
+            None => {
                 if is_let {
-                    return Err(self.error(
-                        ErrorKind::Parse,
-                        "dynamic attributes not allowed in let".into(),
-                        first.syntax(),
-                    ));
+                    return Err(self.error(ErrorKind::Parse, "dynamic attributes not allowed in let".into(), span));
                 }
                 let v = if attrs.len() == 1 {
                     self.to_pending_value(value)?
@@ -889,21 +771,20 @@ impl<'a> Lowerer<'a> {
                     self.add_path(&mut nested, &attrs[1..], value, false)?;
                     PendingValue::Nested(Box::new(nested))
                 };
-                let full_range = first.syntax().text_range();
-                pending.dynamics.push((first.clone(), v, full_range));
+                pending.dynamics.push((first, v, span));
                 Ok(())
             }
-            AttrName::Static(sym) => {
+            Some(sym) => {
                 if attrs.len() == 1 {
                     let v = self.to_pending_value(value)?;
-                    self.add_static(pending, sym, v, range)
+                    self.add_static(pending, sym, v, span)
                 } else {
                     match pending.index.get(&sym) {
                         Some(&i) => {
-                            let prev = pending.statics[i].range;
+                            let prev = pending.statics[i].span;
                             match &mut pending.statics[i].value {
                                 PendingValue::Nested(nested) => self.add_path(nested, &attrs[1..], value, false),
-                                _ => Err(self.dup_attr(sym, prev, range)),
+                                _ => Err(self.dup_attr(sym, prev, span)),
                             }
                         }
                         None => {
@@ -913,7 +794,7 @@ impl<'a> Lowerer<'a> {
                             pending.statics.push(PendingAttr {
                                 name: sym,
                                 value: PendingValue::Nested(Box::new(nested)),
-                                range,
+                                span,
                             });
                             Ok(())
                         }
@@ -923,16 +804,16 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn add_static(&mut self, pending: &mut Pending, name: Symbol, value: PendingValue, range: rowan::TextRange) -> LResult<()> {
+    fn add_static<'x>(&mut self, pending: &mut Pending<'x>, name: Symbol, value: PendingValue<'x>, span: Span) -> LResult<()> {
         match pending.index.get(&name) {
             None => {
                 pending.index.insert(name, pending.statics.len());
-                pending.statics.push(PendingAttr { name, value, range });
+                pending.statics.push(PendingAttr { name, value, span });
                 Ok(())
             }
             Some(&i) => {
                 // Both literal sets: merge the new one into the existing one.
-                let prev_range = pending.statics[i].range;
+                let prev_span = pending.statics[i].span;
                 match (&mut pending.statics[i].value, value) {
                     (PendingValue::Nested(existing), PendingValue::Nested(new)) => {
                         let existing: &mut Pending = existing;
@@ -944,24 +825,24 @@ impl<'a> Lowerer<'a> {
                                 PendingValue::InheritFrom(k) => PendingValue::InheritFrom(k + offset),
                                 other => other,
                             };
-                            self.add_static(existing, attr.name, v, attr.range)?;
+                            self.add_static(existing, attr.name, v, attr.span)?;
                         }
                         existing.dynamics.extend(new.dynamics);
                         Ok(())
                     }
-                    _ => Err(self.dup_attr(name, prev_range, range)),
+                    _ => Err(self.dup_attr(name, prev_span, span)),
                 }
             }
         }
     }
 
-    fn dup_attr(&mut self, name: Symbol, prev: rowan::TextRange, here: rowan::TextRange) -> EvalError {
-        let prev_pos = self.pos_range(prev);
+    fn dup_attr(&mut self, name: Symbol, prev: Span, here: Span) -> EvalError {
+        let prev_pos = self.pos_of(prev);
         let where_ = match self.map.describe(prev_pos) {
             Some((file, line, col)) => format!("{file}:{line}:{col}"),
             None => "an unknown position".into(),
         };
-        self.error_range(
+        self.error(
             ErrorKind::Parse,
             format!("attribute '{}' already defined at {}", crate::print::attr_name_str(name.as_str()), where_),
             here,
@@ -984,9 +865,9 @@ impl<'a> Lowerer<'a> {
             let sources = if rec {
                 Vec::new()
             } else {
-                let mut v = Vec::new();
+                let mut v = Vec::with_capacity(pending.sources.len());
                 for s in &pending.sources {
-                    v.push(self.expr(s.clone())?);
+                    v.push(self.expr(s)?);
                 }
                 v
             };
@@ -1012,11 +893,10 @@ impl<'a> Lowerer<'a> {
         let has_frame = matches!(self.scopes.last(), Some(Scope::Frame(_))) && (rec || !pending.sources.is_empty());
         let mut statics = Vec::with_capacity(pending.statics.len());
         for attr in pending.statics {
-            let pos = self.pos_range(attr.range);
+            let pos = self.pos_of(attr.span);
             let value = match attr.value {
                 PendingValue::Expr(e) => {
-                    let e = strip_parens(e);
-                    if let ast::Expr::Lambda(l) = &e {
+                    if let ast::Expr::Lambda(l) = e {
                         AttrValue::Expr(self.lambda(l, Some(attr.name))?)
                     } else {
                         AttrValue::Expr(self.expr(e)?)
@@ -1025,9 +905,8 @@ impl<'a> Lowerer<'a> {
                 PendingValue::Nested(nested) => AttrValue::Expr(Expr::Attrs(Box::new(self.attrs_def(*nested)?))),
                 PendingValue::InheritVar => {
                     // Resolved in the enclosing scope: skip this set's frame.
-                    let node_range = attr.range;
                     let saved = if has_frame { self.scopes.pop() } else { None };
-                    let resolved = self.inherit_var(attr.name, node_range);
+                    let resolved = self.inherit_var(attr.name, attr.span);
                     if let Some(s) = saved {
                         self.scopes.push(s);
                     }
@@ -1043,8 +922,8 @@ impl<'a> Lowerer<'a> {
             statics.push(StaticAttr { name: attr.name, value, pos });
         }
         let mut dynamics = Vec::with_capacity(pending.dynamics.len());
-        for (name_attr, value, range) in pending.dynamics {
-            let name = match self.attr_name(&name_attr)? {
+        for (name_attr, value, span) in pending.dynamics {
+            let name = match self.attr_name(name_attr)? {
                 AttrName::Dynamic(e) => e,
                 AttrName::Static(s) => Expr::Const(Value::str(s.as_str())),
             };
@@ -1053,7 +932,7 @@ impl<'a> Lowerer<'a> {
                 PendingValue::Nested(nested) => Expr::Attrs(Box::new(self.attrs_def(*nested)?)),
                 PendingValue::InheritVar | PendingValue::InheritFrom(_) => unreachable!("inherit is always static"),
             };
-            let pos = self.pos_range(range);
+            let pos = self.pos_of(span);
             dynamics.push(DynamicAttr { name, value, pos });
         }
         let mut sources = Vec::new();
@@ -1073,31 +952,25 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn inherit_var(&mut self, name: Symbol, range: rowan::TextRange) -> LResult<Expr> {
+    fn inherit_var(&mut self, name: Symbol, span: Span) -> LResult<Expr> {
         match self.resolve(name) {
             Resolved::Var(depth, slot) => {
-                let pos = self.pos_range(range);
+                let pos = self.pos_of(span);
                 Ok(Expr::Var { depth, slot, pos })
             }
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
-                let pos = self.pos_range(range);
+                let pos = self.pos_of(span);
                 Ok(Expr::WithVar { name, withs, pos })
             }
-            Resolved::Undefined => Err(self.error_range(
-                ErrorKind::UndefinedVariable,
-                format!("undefined variable '{}'", name),
-                range,
-            )),
+            Resolved::Undefined => {
+                Err(self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span))
+            }
         }
     }
 
     /// Lowers `let` bindings (a recursive frame) and then the body inside that frame.
-    fn let_def(
-        &mut self,
-        pending: Pending,
-        body: impl FnOnce(&mut Self) -> LResult<Expr>,
-    ) -> LResult<(AttrsDef, Expr)> {
+    fn let_def(&mut self, pending: Pending, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<(AttrsDef, Expr)> {
         let n_statics = pending.statics.len() as u32;
         let mut frame = FxHashMap::default();
         for (i, a) in pending.statics.iter().enumerate() {
@@ -1153,18 +1026,18 @@ pub fn unescape(s: &[u8]) -> Vec<u8> {
 
 /// Splits an indented string into CppNix's lexer tokens and strips the indentation following
 /// the reference's `stripIndentation`.
-fn indented_parts(s: &ast::Str) -> Vec<Result<Vec<u8>, ast::Interpol>> {
+fn indented_parts<'x>(s: &'x ast::StrLit, src: &str) -> Vec<Result<Vec<u8>, &'x ast::Expr>> {
     // Tokens: (text, has_indentation) or an interpolation.
-    enum Tok {
+    enum Tok<'x> {
         Str(Vec<u8>, bool),
-        Interp(ast::Interpol),
+        Interp(&'x ast::Expr),
     }
     let mut toks: Vec<Tok> = Vec::new();
     let mut at_open = true;
-    for part in s.parts() {
+    for part in s.parts.iter() {
         match part {
-            ast::InterpolPart::Literal(lit) => {
-                let mut raw = lit.syntax().text().as_bytes();
+            ast::StrPart::Lit(span) => {
+                let mut raw = &src.as_bytes()[span.start as usize..span.end as usize];
                 if at_open {
                     // The opening `''` swallows spaces followed by a newline.
                     let spaces = raw.iter().take_while(|&&c| c == b' ').count();
@@ -1174,7 +1047,7 @@ fn indented_parts(s: &ast::Str) -> Vec<Result<Vec<u8>, ast::Interpol>> {
                 }
                 lex_indented(raw, &mut |text, ind| toks.push(Tok::Str(text, ind)));
             }
-            ast::InterpolPart::Interpolation(i) => toks.push(Tok::Interp(i)),
+            ast::StrPart::Interp(i) => toks.push(Tok::Interp(i)),
         }
         at_open = false;
     }
@@ -1215,7 +1088,7 @@ fn indented_parts(s: &ast::Str) -> Vec<Result<Vec<u8>, ast::Interpol>> {
     }
 
     // Strip.
-    let mut out: Vec<Result<Vec<u8>, ast::Interpol>> = Vec::new();
+    let mut out: Vec<Result<Vec<u8>, &'x ast::Expr>> = Vec::new();
     let mut at_start = true;
     let mut cur_dropped = 0usize;
     let n = toks.len();
@@ -1371,26 +1244,15 @@ pub fn canon_path(p: &str) -> String {
 fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
     use ast::Expr as E;
     match e {
-        E::Paren(p) => {
-            if let Some(i) = p.expr() {
-                show(&i, out, l)
+        E::Literal(kind, span) => {
+            let text = l.text(*span);
+            match kind {
+                ast::LiteralKind::Int => out.push_str(text),
+                ast::LiteralKind::Float => out.push_str(&crate::print::format_float(text.parse().unwrap_or(0.0))),
+                ast::LiteralKind::Uri => crate::print::write_string_literal(out, text.as_bytes()),
             }
         }
-        E::Root(r) => {
-            if let Some(i) = r.expr() {
-                show(&i, out, l)
-            }
-        }
-        E::Literal(lit) => match lit.kind() {
-            ast::LiteralKind::Integer(i) => out.push_str(i.syntax().text()),
-            ast::LiteralKind::Float(f) => {
-                out.push_str(&crate::print::format_float(f.value().unwrap_or(0.0)));
-            }
-            ast::LiteralKind::Uri(u) => {
-                crate::print::write_string_literal(out, u.syntax().text().as_bytes());
-            }
-        },
-        E::Ident(i) => out.push_str(&crate::print::attr_name_str(Lowerer::ident_name(i).as_str())),
+        E::Ident(name, _) => out.push_str(&crate::print::attr_name_str(name.as_str())),
         E::Str(s) => {
             let parts = l.string_parts(s);
             if parts.len() == 1 {
@@ -1410,42 +1272,24 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
                 }
                 match p {
                     Ok(t) => crate::print::write_string_literal(out, t),
-                    Err(i) => {
-                        if let Some(inner) = i.expr() {
-                            show(&inner, out, l)
-                        }
-                    }
+                    Err(inner) => show(inner, out, l),
                 }
             }
             out.push(')');
         }
-        E::PathAbs(_) | E::PathRel(_) | E::PathHome(_) | E::PathSearch(_) => {
-            out.push_str(&e.syntax().text().to_string());
-        }
-        E::List(list) => {
+        E::List(items, _) => {
             out.push_str("[ ");
-            for item in list.items() {
+            for item in items.iter() {
                 out.push('(');
-                show(&item, out, l);
+                show(item, out, l);
                 out.push_str(") ");
             }
             out.push(']');
         }
-        E::Apply(a) => {
-            let mut args = Vec::new();
-            let mut cur = E::Apply(a.clone());
-            while let E::Apply(x) = &cur {
-                if let Some(arg) = x.argument() {
-                    args.push(arg);
-                }
-                match x.lambda() {
-                    Some(f) => cur = f,
-                    None => break,
-                }
-            }
+        E::Apply(func, args, _) => {
             out.push('(');
-            show(&cur, out, l);
-            for arg in args.iter().rev() {
+            show(func, out, l);
+            for arg in args.iter() {
                 out.push(' ');
                 show(arg, out, l);
             }
@@ -1453,55 +1297,35 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
         }
         E::Select(s) => {
             out.push('(');
-            if let Some(i) = s.expr() {
-                show(&i, out, l);
-            }
+            show(&s.expr, out, l);
             out.push_str(").");
-            if let Some(p) = s.attrpath() {
-                show_attrpath(&p, out, l);
-            }
-            if let Some(d) = s.default_expr() {
+            show_attrpath(&s.path, out, l);
+            if let Some(d) = &s.default {
                 out.push_str(" or (");
-                show(&d, out, l);
+                show(d, out, l);
                 out.push(')');
             }
         }
-        E::HasAttr(h) => {
+        E::HasAttr(inner, path, _) => {
             out.push_str("((");
-            if let Some(i) = h.expr() {
-                show(&i, out, l);
-            }
+            show(inner, out, l);
             out.push_str(") ? ");
-            if let Some(p) = h.attrpath() {
-                show_attrpath(&p, out, l);
-            }
+            show_attrpath(path, out, l);
             out.push(')');
         }
-        E::UnaryOp(u) => {
-            let inner = u.expr();
-            match u.operator() {
-                Some(ast::UnaryOpKind::Invert) => {
-                    out.push_str("(! ");
-                    if let Some(i) = inner {
-                        show(&i, out, l);
-                    }
-                    out.push(')');
-                }
-                _ => {
-                    out.push_str("(__sub 0 ");
-                    if let Some(i) = inner {
-                        show(&i, out, l);
-                    }
-                    out.push(')');
-                }
-            }
+        E::Not(inner, _) => {
+            out.push_str("(! ");
+            show(inner, out, l);
+            out.push(')');
         }
-        E::BinOp(b) => {
-            use ast::BinOpKind as K;
-            let (lhs, rhs) = match (b.lhs(), b.rhs()) {
-                (Some(x), Some(y)) => (x, y),
-                _ => return,
-            };
+        E::Negate(inner, _) => {
+            out.push_str("(__sub 0 ");
+            show(inner, out, l);
+            out.push(')');
+        }
+        E::Binary(op, operands, _) => {
+            use BinOp as K;
+            let [lhs, rhs] = &**operands;
             let call = |name: &str, a: &ast::Expr, c: &ast::Expr, out: &mut String, l: &mut Lowerer| {
                 out.push('(');
                 out.push_str(name);
@@ -1511,137 +1335,123 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
                 show(c, out, l);
                 out.push(')');
             };
-            match b.operator() {
-                Some(K::Sub) => call("__sub", &lhs, &rhs, out, l),
-                Some(K::Mul) => call("__mul", &lhs, &rhs, out, l),
-                Some(K::Div) => call("__div", &lhs, &rhs, out, l),
-                Some(K::Less) => call("__lessThan", &lhs, &rhs, out, l),
-                Some(K::More) => call("__lessThan", &rhs, &lhs, out, l),
-                Some(K::LessOrEq) => {
+            match op {
+                K::Sub => call("__sub", lhs, rhs, out, l),
+                K::Mul => call("__mul", lhs, rhs, out, l),
+                K::Div => call("__div", lhs, rhs, out, l),
+                K::Less => call("__lessThan", lhs, rhs, out, l),
+                K::Greater => call("__lessThan", rhs, lhs, out, l),
+                K::LessEq => {
                     out.push_str("(! ");
-                    call("__lessThan", &rhs, &lhs, out, l);
+                    call("__lessThan", rhs, lhs, out, l);
                     out.push(')');
                 }
-                Some(K::MoreOrEq) => {
+                K::GreaterEq => {
                     out.push_str("(! ");
-                    call("__lessThan", &lhs, &rhs, out, l);
+                    call("__lessThan", lhs, rhs, out, l);
                     out.push(')');
                 }
-                Some(op) => {
+                op => {
                     let s = match op {
                         K::Concat => "++",
                         K::Update => "//",
                         K::Add => "+",
                         K::And => "&&",
-                        K::Equal => "==",
-                        K::Implication => "->",
-                        K::NotEqual => "!=",
+                        K::Eq => "==",
+                        K::Impl => "->",
+                        K::NotEq => "!=",
                         K::Or => "||",
                         K::PipeRight => "|>",
-                        K::PipeLeft => "<|",
-                        _ => "?",
+                        _ => "<|",
                     };
                     out.push('(');
-                    show(&lhs, out, l);
+                    show(lhs, out, l);
                     out.push(' ');
                     out.push_str(s);
                     out.push(' ');
-                    show(&rhs, out, l);
+                    show(rhs, out, l);
                     out.push(')');
                 }
-                None => {}
             }
         }
-        E::IfElse(i) => {
+        E::If(parts, _) => {
+            let [c, t, f] = &**parts;
             out.push_str("(if ");
-            if let Some(c) = i.condition() {
-                show(&c, out, l);
-            }
+            show(c, out, l);
             out.push_str(" then ");
-            if let Some(c) = i.body() {
-                show(&c, out, l);
-            }
+            show(t, out, l);
             out.push_str(" else ");
-            if let Some(c) = i.else_body() {
-                show(&c, out, l);
-            }
+            show(f, out, l);
             out.push(')');
         }
         E::Lambda(lam) => {
             out.push('(');
-            match lam.param() {
-                Some(ast::Param::IdentParam(ip)) => {
-                    if let Some(i) = ip.ident() {
-                        out.push_str(Lowerer::ident_name(&i).as_str());
-                    }
-                }
-                Some(ast::Param::Pattern(p)) => {
+            match &lam.param {
+                ast::Param::Ident(name, _) => out.push_str(name.as_str()),
+                ast::Param::Pattern { entries, ellipsis, bind } => {
                     out.push_str("{ ");
-                    let mut entries: Vec<(String, Option<ast::Expr>)> = p
-                        .pat_entries()
-                        .filter_map(|e| e.ident().map(|i| (Lowerer::ident_name(&i).as_str().to_string(), e.default())))
-                        .collect();
-                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    let mut sorted: Vec<&ast::PatEntry> = entries.iter().collect();
+                    sorted.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
                     let mut first = true;
-                    for (n, d) in &entries {
+                    for entry in sorted {
                         if !first {
                             out.push_str(", ");
                         }
                         first = false;
-                        out.push_str(n);
-                        if let Some(d) = d {
+                        out.push_str(entry.name.as_str());
+                        if let Some(d) = &entry.default {
                             out.push_str(" ? ");
                             show(d, out, l);
                         }
                     }
-                    if p.ellipsis_token().is_some() {
+                    if *ellipsis {
                         if !first {
                             out.push_str(", ");
                         }
                         out.push_str("...");
                     }
                     out.push_str(" }");
-                    if let Some(b) = p.pat_bind().and_then(|b| b.ident()) {
+                    if let Some((b, _)) = bind {
                         out.push_str(" @ ");
-                        out.push_str(Lowerer::ident_name(&b).as_str());
+                        out.push_str(b.as_str());
                     }
                 }
-                None => {}
             }
             out.push_str(": ");
-            if let Some(b) = lam.body() {
-                show(&b, out, l);
-            }
+            show(&lam.body, out, l);
             out.push(')');
         }
         E::CurPos(_) => out.push_str("__curPos"),
-        // Rarely used in assertions; CppNix's rendering of these is approximated by the source.
-        other => out.push_str(&other.syntax().text().to_string()),
+        // Paths are shown as written; the rarely shown rest is approximated by the source.
+        E::Path(_, span)
+        | E::SearchPath(span)
+        | E::LetIn(_, _, span)
+        | E::Assert(_, span)
+        | E::With(_, span) => out.push_str(l.text(*span)),
+        E::Attrs(b) | E::LegacyLet(b) => out.push_str(l.text(b.span)),
     }
 }
 
-fn show_attrpath(p: &ast::Attrpath, out: &mut String, l: &mut Lowerer) {
+fn show_attrpath(path: &[ast::Attr], out: &mut String, l: &mut Lowerer) {
     let mut first = true;
-    for attr in p.attrs() {
+    for attr in path {
         if !first {
             out.push('.');
         }
         first = false;
-        match &attr {
-            ast::Attr::Ident(i) => out.push_str(&crate::print::attr_name_str(Lowerer::ident_name(i).as_str())),
+        match attr {
+            ast::Attr::Ident(name, _) => out.push_str(&crate::print::attr_name_str(name.as_str())),
             ast::Attr::Str(s) => match l.static_string(s) {
                 Some(t) => out.push_str(&crate::print::attr_name_str(&String::from_utf8_lossy(&t))),
                 None => {
                     out.push_str("\"${");
-                    out.push_str(&s.syntax().text().to_string());
+                    out.push_str(l.text(s.span));
                     out.push_str("}\"");
                 }
             },
-            ast::Attr::Dynamic(d) => {
+            ast::Attr::Dynamic(inner, _) => {
                 out.push_str("\"${");
-                if let Some(e) = d.expr() {
-                    show(&e, out, l);
-                }
+                show(inner, out, l);
                 out.push_str("}\"");
             }
         }
