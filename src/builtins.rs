@@ -312,8 +312,7 @@ impl Evaluator {
     }
     /// Calls `f` with two arguments.
     pub fn call2(&mut self, f: &Value, a: Thunk, b: Thunk) -> EvalResult {
-        let g = self.call_value(f.clone(), a, Pos::NONE)?;
-        self.call_value(g, b, Pos::NONE)
+        self.call_value2(f, a, b, Pos::NONE)
     }
 }
 

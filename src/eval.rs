@@ -380,6 +380,19 @@ impl Evaluator {
         let mut i = 0;
         while i < args.len() {
             let Value::Lambda(c) = &f else {
+                // A builtin given all its arguments at once is called directly, without the
+                // partial applications in between.
+                if let Value::PrimOp(op) = f {
+                    if op.arity <= 4 && args.len() - i >= op.arity {
+                        let buf: [Thunk; 4] = std::array::from_fn(|k| match args.get(i + k) {
+                            Some(a) if k < op.arity => self.thunk_of(a, env),
+                            _ => Thunk::Ready(Value::Null),
+                        });
+                        f = self.call_builtin(op, &buf[..op.arity], pos)?;
+                        i += op.arity;
+                        continue;
+                    }
+                }
                 let a = self.thunk_of(&args[i], env);
                 f = self.call_value(f, a, pos)?;
                 i += 1;
@@ -793,6 +806,19 @@ impl Evaluator {
             }
             other => Err(not_a_function(&other).at(pos)),
         }
+    }
+
+    /// `f a b`, as `call_value` twice; a curried lambda `x: y: ...` is called without building
+    /// the closure in between (as `eval_call` does).
+    pub fn call_value2(&mut self, f: &Value, a: Thunk, b: Thunk, pos: Pos) -> EvalResult {
+        if let Value::Lambda(c) = f {
+            if let Expr::Lambda(inner) = &c.def.body {
+                let env = self.bind_param(c.def, &c.env, a, pos)?;
+                return self.call_def(inner, &env, b, pos);
+            }
+        }
+        let g = self.call_value(f.clone(), a, pos)?;
+        self.call_value(g, b, pos)
     }
 
     /// Applies a function to several arguments.

@@ -28,7 +28,7 @@ use std::rc::{Rc, Weak};
 /// How many new candidates trigger a scan of the young generation. Breaking cycles costs time
 /// (freeing memory that has gone cold touches it all again), so an evaluation of ordinary size
 /// never pays for it; a large or long-running one gets its memory back in bounded steps.
-const YOUNG_LIMIT: usize = 1 << 20;
+const YOUNG_LIMIT: usize = 1 << 18;
 /// The most objects one frame's scan visits before giving up (the frame then counts as live).
 const SCAN_BUDGET: u32 = 4096;
 
