@@ -491,8 +491,16 @@ impl Evaluator {
     #[inline(never)]
     fn eval_with_var(&mut self, name: Symbol, withs: &[u32], pos: Pos, env: &Env) -> EvalResult {
         for &depth in withs {
-            let t = lookup(env, depth, 0).clone();
-            let ns = self.force(&t).map_err(|e| e.at(pos))?;
+            let t = lookup(env, depth, 0);
+            // Already evaluated namespaces (the usual case) are looked into without a clone.
+            if let Some(Value::Attrs(a)) = t.peek() {
+                if let Some(found) = a.get(name) {
+                    let found = found.clone();
+                    return self.force(&found);
+                }
+                continue;
+            }
+            let ns = self.force(t).map_err(|e| e.at(pos))?;
             match ns {
                 Value::Attrs(a) => {
                     if let Some(t) = a.get(name) {
@@ -567,6 +575,20 @@ impl Evaluator {
     ) -> EvalResult {
         let mut v = self.eval_operand(target, env)?;
         for (i, name) in path.iter().enumerate() {
+            // The common case: a static name present in a set (forced in place, no clones).
+            if let (AttrName::Static(s), Value::Attrs(a)) = (name, &v) {
+                if let Some(t) = a.get(*s) {
+                    let x = match self.force(t) {
+                        Ok(x) => x,
+                        Err(e) => {
+                            let e = e.at(pos);
+                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, Some(*s)))));
+                        }
+                    };
+                    v = x;
+                    continue;
+                }
+            }
             let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
                 (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
