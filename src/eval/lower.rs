@@ -291,7 +291,7 @@ impl<'a> Lowerer<'a> {
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(span);
-                Ok(Expr::WithVar { name, withs, pos })
+                Ok(Expr::with_var(name, withs, pos))
             }
             Resolved::Undefined => {
                 let suggestions = self.visible_names();
@@ -343,11 +343,7 @@ impl<'a> Lowerer<'a> {
                 let pos = self.pos_of(*span);
                 let find_file = self.var(self.op_names.find_file, *span)?;
                 let nix_path = self.var(self.op_names.nix_path, *span)?;
-                Ok(Expr::Call {
-                    func: Box::new(find_file),
-                    args: vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(),
-                    pos,
-                })
+                Ok(Expr::call(find_file, vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(), pos))
             }
             E::List(items, _) => {
                 let mut lowered = Vec::with_capacity(items.len());
@@ -370,12 +366,12 @@ impl<'a> Lowerer<'a> {
                 let pending = self.collect(b, true, false)?;
                 let def = self.attrs_def(pending)?;
                 let pos = self.pos_of(b.span);
-                Ok(Expr::Select {
-                    expr: Box::new(Expr::Attrs(Box::new(def))),
-                    path: vec![AttrName::Static(super::symbol::sym::body)].into_boxed_slice(),
-                    default: None,
+                Ok(Expr::select(
+                    Expr::Attrs(Box::new(def)),
+                    vec![AttrName::Static(super::symbol::sym::body)].into_boxed_slice(),
+                    None,
                     pos,
-                })
+                ))
             }
             E::Lambda(lambda) => self.lambda(lambda, None),
             E::Apply(func, args, span) => {
@@ -385,7 +381,7 @@ impl<'a> Lowerer<'a> {
                     lowered.push(self.expr(arg)?);
                 }
                 let pos = self.pos_of(*span);
-                Ok(Expr::Call { func: Box::new(func), args: lowered.into_boxed_slice(), pos })
+                Ok(Expr::call(func, lowered.into_boxed_slice(), pos))
             }
             E::Select(sel) => {
                 let inner = self.expr(&sel.expr)?;
@@ -395,34 +391,29 @@ impl<'a> Lowerer<'a> {
                     None => None,
                 };
                 let pos = self.pos_of(sel.span);
-                Ok(Expr::Select { expr: Box::new(inner), path, default, pos })
+                Ok(Expr::select(inner, path, default, pos))
             }
             E::HasAttr(inner, path, _) => {
                 let inner = self.expr(inner)?;
                 let path = self.attr_path(path)?;
-                Ok(Expr::HasAttr { expr: Box::new(inner), path })
+                Ok(Expr::has_attr(inner, path))
             }
             E::If(parts, span) => {
                 let pos = self.pos_of(*span);
                 let [cond, then, else_] = &**parts;
-                Ok(Expr::If {
-                    cond: Box::new(self.expr(cond)?),
-                    then: Box::new(self.expr(then)?),
-                    else_: Box::new(self.expr(else_)?),
-                    pos,
-                })
+                Ok(Expr::If(Box::new(IfDef { cond: self.expr(cond)?, then: self.expr(then)?, else_: self.expr(else_)?, pos })))
             }
             E::Assert(parts, span) => {
                 let [cond, body] = &**parts;
                 let mut text = String::new();
                 show(cond, &mut text, self);
                 let pos = self.pos_of(*span);
-                Ok(Expr::Assert {
-                    cond: Box::new(self.expr(cond)?),
-                    body: Box::new(self.expr(body)?),
+                Ok(Expr::Assert(Box::new(AssertDef {
+                    cond: self.expr(cond)?,
+                    body: self.expr(body)?,
                     text: text.into_boxed_str(),
                     pos,
-                })
+                })))
             }
             E::With(parts, span) => {
                 let [ns, body] = &**parts;
@@ -441,11 +432,7 @@ impl<'a> Lowerer<'a> {
                 let pos = self.pos_of(*span);
                 let operand = self.expr(operand)?;
                 match self.shadowed_op(self.op_names.sub, *span)? {
-                    Some(f) => Ok(Expr::Call {
-                        func: Box::new(f),
-                        args: vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(),
-                        pos,
-                    }),
+                    Some(f) => Ok(Expr::call(f, vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(), pos)),
                     None => Ok(Expr::Bin {
                         op: BinOp::Sub,
                         lhs: Box::new(Expr::Const(Value::Int(0))),
@@ -503,11 +490,7 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(name) = via {
             if let Some(f) = self.shadowed_op(name, span)? {
-                let call = |func: Expr, a: Expr, c: Expr| Expr::Call {
-                    func: Box::new(func),
-                    args: vec![a, c].into_boxed_slice(),
-                    pos,
-                };
+                let call = |func: Expr, a: Expr, c: Expr| Expr::call(func, vec![a, c].into_boxed_slice(), pos);
                 return Ok(match op {
                     BinOp::Less => call(f, l, r),
                     BinOp::Greater => call(f, r, l),
@@ -991,12 +974,12 @@ impl<'a> Lowerer<'a> {
                     }
                     AttrValue::Inherit(resolved?)
                 }
-                PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::Select {
-                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k, pos }),
-                    path: vec![AttrName::Static(attr.name)].into_boxed_slice(),
-                    default: None,
+                PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::select(
+                    Expr::Var { depth: 0, slot: source_base + k, pos },
+                    vec![AttrName::Static(attr.name)].into_boxed_slice(),
+                    None,
                     pos,
-                }),
+                )),
             };
             statics.push(StaticAttr { name: attr.name, value, pos });
         }
@@ -1040,7 +1023,7 @@ impl<'a> Lowerer<'a> {
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(span);
-                Ok(Expr::WithVar { name, withs, pos })
+                Ok(Expr::with_var(name, withs, pos))
             }
             Resolved::Undefined => {
                 Err(self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span))
