@@ -326,21 +326,24 @@ impl Evaluator {
                 Ok(v) => Ok(v),
                 Err(e) => Err(e.at(*pos)),
             },
-            Expr::If { cond, then, else_, pos } => match self.eval_operand(cond, env)? {
-                Value::Bool(true) => self.eval(then, env),
-                Value::Bool(false) => self.eval(else_, env),
-                other => Err(not_a_bool(&other, *pos, "while evaluating a branch condition")),
-            },
-            Expr::WithVar { name, withs, pos } => self.eval_with_var(*name, withs, *pos, env),
-            Expr::Select { expr, path, default, pos } => self.eval_select(expr, path, default.as_deref(), *pos, env),
-            Expr::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
+            Expr::If(d) => {
+                let expr::IfDef { cond, then, else_, pos } = &**d;
+                match self.eval_operand(cond, env)? {
+                    Value::Bool(true) => self.eval(then, env),
+                    Value::Bool(false) => self.eval(else_, env),
+                    other => Err(not_a_bool(&other, *pos, "while evaluating a branch condition")),
+                }
+            }
+            Expr::WithVar(d) => self.eval_with_var(d.name, &d.withs, d.pos, env),
+            Expr::Select(d) => self.eval_select(&d.expr, &d.path, d.default.as_deref(), d.pos, env),
+            Expr::HasAttr(d) => self.eval_has_attr(&d.expr, &d.path, env),
             Expr::Attrs(def) => self.eval_attrs(def, env),
             Expr::List(items) => self.eval_list(items, env),
             Expr::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
-            Expr::Call { func, args, pos } => self.eval_call(func, args, *pos, env),
+            Expr::Call(d) => self.eval_call(&d.func, &d.args, d.pos, env),
             Expr::Let { bindings, body } => self.eval_let(bindings, body, env),
             Expr::With { namespace, body, .. } => self.eval_with(namespace, body, env),
-            Expr::Assert { cond, body, text, pos } => self.eval_assert(cond, body, text, *pos, env),
+            Expr::Assert(d) => self.eval_assert(&d.cond, &d.body, &d.text, d.pos, env),
             Expr::Not { expr, pos } => self.eval_not(expr, *pos, env),
             Expr::Bin { op, lhs, rhs, pos } => self.eval_bin(*op, lhs, rhs, *pos, env),
             Expr::Concat { parts, force_string, pos } => self.eval_concat(parts, *force_string, *pos, env),

@@ -143,6 +143,8 @@ pub fn run_with_load_result(
         }
         let mounts = Mounts::default();
         let mut ev = Evaluator::new(options, Box::new(FlakeIo::new(mounts.clone())));
+        // The flake commands report spans (`nixeval check`), so positions keep their ends.
+        ev.sources.keep_span_ends = true;
         ev.caches.get_flake = Some(crate::builtins::getflake::GetFlakeState::new(mounts.clone()));
         ev.reset_stack_base();
         let base_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));

@@ -23,14 +23,14 @@ pub fn param_only_forced(body: &Expr) -> bool {
 /// `lazy`: `e` itself is in a position where a variable would be kept as a thunk.
 fn escapes(e: &Expr, depth: u32, lazy: bool) -> bool {
     match e {
-        Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar { .. } => false,
+        Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar(_) => false,
         Expr::Var { depth: d, slot, .. } => lazy && *d == depth && *slot == 0,
-        Expr::Select { expr, path, default, .. } => {
-            escapes(expr, depth, false)
-                || path_escapes(path, depth)
-                || default.as_deref().is_some_and(|d| escapes(d, depth, false))
+        Expr::Select(s) => {
+            escapes(&s.expr, depth, false)
+                || path_escapes(&s.path, depth)
+                || s.default.as_deref().is_some_and(|d| escapes(d, depth, false))
         }
-        Expr::HasAttr { expr, path } => escapes(expr, depth, false) || path_escapes(path, depth),
+        Expr::HasAttr(h) => escapes(&h.expr, depth, false) || path_escapes(&h.path, depth),
         Expr::Attrs(def) => attrs_escape(def, depth),
         Expr::List(items) => items.iter().any(|i| escapes(i, depth, true)),
         Expr::Lambda(def) => {
@@ -43,13 +43,11 @@ fn escapes(e: &Expr, depth: u32, lazy: bool) -> bool {
             };
             defaults || escapes(&def.body, inner, false)
         }
-        Expr::Call { func, args, .. } => escapes(func, depth, false) || args.iter().any(|a| escapes(a, depth, true)),
+        Expr::Call(c) => escapes(&c.func, depth, false) || c.args.iter().any(|a| escapes(a, depth, true)),
         Expr::Let { bindings, body } => attrs_escape(bindings, depth) || escapes(body, depth + 1, false),
         Expr::With { namespace, body, .. } => escapes(namespace, depth, true) || escapes(body, depth + 1, false),
-        Expr::If { cond, then, else_, .. } => {
-            escapes(cond, depth, false) || escapes(then, depth, false) || escapes(else_, depth, false)
-        }
-        Expr::Assert { cond, body, .. } => escapes(cond, depth, false) || escapes(body, depth, false),
+        Expr::If(i) => escapes(&i.cond, depth, false) || escapes(&i.then, depth, false) || escapes(&i.else_, depth, false),
+        Expr::Assert(a) => escapes(&a.cond, depth, false) || escapes(&a.body, depth, false),
         Expr::Not { expr, .. } => escapes(expr, depth, false),
         Expr::Bin { op, lhs, rhs, .. } => match op {
             // The argument side of a pipe is passed as a thunk.

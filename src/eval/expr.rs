@@ -17,24 +17,23 @@ pub enum Expr {
     Const(Value),
     /// A lexically bound variable: `depth` frames up, slot `slot`.
     Var { depth: u32, slot: u32, pos: Pos },
-    /// A variable only a `with` can provide: the depths of the enclosing `with` frames,
-    /// innermost first.
-    WithVar { name: Symbol, withs: Box<[u32]>, pos: Pos },
+    /// A variable only a `with` can provide.
+    WithVar(Box<WithVarDef>),
     /// `e.a.b.c` or `e.a.b or default`.
-    Select { expr: Box<Expr>, path: Box<[AttrName]>, default: Option<Box<Expr>>, pos: Pos },
+    Select(Box<SelectDef>),
     /// `e ? a.b.c`.
-    HasAttr { expr: Box<Expr>, path: Box<[AttrName]> },
+    HasAttr(Box<HasAttrDef>),
     /// An attribute set literal (`rec` or not).
     Attrs(Box<AttrsDef>),
     List(Box<[Expr]>),
     Lambda(Box<LambdaDef>),
     /// `f a b c`, flattened.
-    Call { func: Box<Expr>, args: Box<[Expr]>, pos: Pos },
+    Call(Box<CallDef>),
     /// `let ... in body` (also the legacy `let { ... }`, whose body is the `body` attribute).
     Let { bindings: Box<AttrsDef>, body: Box<Expr> },
     With { namespace: Box<Expr>, body: Box<Expr>, pos: Pos },
-    If { cond: Box<Expr>, then: Box<Expr>, else_: Box<Expr>, pos: Pos },
-    Assert { cond: Box<Expr>, body: Box<Expr>, text: Box<str>, pos: Pos },
+    If(Box<IfDef>),
+    Assert(Box<AssertDef>),
     Not { expr: Box<Expr>, pos: Pos },
     Bin { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>, pos: Pos },
     /// String interpolation or path interpolation: the parts are concatenated with `+`'s rules
@@ -42,6 +41,69 @@ pub enum Expr {
     Concat { parts: Box<[Expr]>, force_string: bool, pos: Pos },
     /// `__curPos`.
     CurPos(Pos),
+}
+
+// Nodes are three words: variants that would be larger keep their fields behind one box (which
+// also holds their first operand inline, so this costs no extra allocation).
+const _: () = assert!(std::mem::size_of::<Expr>() == 24);
+
+impl Expr {
+    pub fn with_var(name: Symbol, withs: Box<[u32]>, pos: Pos) -> Expr {
+        Expr::WithVar(Box::new(WithVarDef { name, withs, pos }))
+    }
+    pub fn select(expr: Expr, path: Box<[AttrName]>, default: Option<Box<Expr>>, pos: Pos) -> Expr {
+        Expr::Select(Box::new(SelectDef { expr, path, default, pos }))
+    }
+    pub fn has_attr(expr: Expr, path: Box<[AttrName]>) -> Expr {
+        Expr::HasAttr(Box::new(HasAttrDef { expr, path }))
+    }
+    pub fn call(func: Expr, args: Box<[Expr]>, pos: Pos) -> Expr {
+        Expr::Call(Box::new(CallDef { func, args, pos }))
+    }
+}
+
+/// See [`Expr::WithVar`]: the depths of the enclosing `with` frames, innermost first.
+pub struct WithVarDef {
+    pub name: Symbol,
+    pub withs: Box<[u32]>,
+    pub pos: Pos,
+}
+
+/// See [`Expr::Select`].
+pub struct SelectDef {
+    pub expr: Expr,
+    pub path: Box<[AttrName]>,
+    pub default: Option<Box<Expr>>,
+    pub pos: Pos,
+}
+
+/// See [`Expr::HasAttr`].
+pub struct HasAttrDef {
+    pub expr: Expr,
+    pub path: Box<[AttrName]>,
+}
+
+/// See [`Expr::Call`].
+pub struct CallDef {
+    pub func: Expr,
+    pub args: Box<[Expr]>,
+    pub pos: Pos,
+}
+
+/// See [`Expr::If`].
+pub struct IfDef {
+    pub cond: Expr,
+    pub then: Expr,
+    pub else_: Expr,
+    pub pos: Pos,
+}
+
+/// See [`Expr::Assert`]: `text` is the condition as shown in the error.
+pub struct AssertDef {
+    pub cond: Expr,
+    pub body: Expr,
+    pub text: Box<str>,
+    pub pos: Pos,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -62,10 +62,58 @@ impl Lint {
 }
 
 enum Scope {
-    /// A runtime frame whose visible names map to slots. Hidden slots (inherit sources) have no
-    /// names.
-    Frame(FxHashMap<Symbol, u32>),
+    /// A runtime frame: its visible names, the slot of each being its index. Hidden slots
+    /// (inherit sources) come after the names.
+    Frame(Names),
     With,
+}
+
+/// Names numbered in order of insertion, looked up by a linear scan while they are few (most
+/// scopes hold a handful) and through a hash map beyond.
+#[derive(Default, Clone)]
+struct Names {
+    list: Vec<Symbol>,
+    map: Option<FxHashMap<Symbol, u32>>,
+}
+
+/// How many names a [`Names`] scans before it builds a hash map.
+const SCAN_LIMIT: usize = 12;
+
+impl Names {
+    fn with_capacity(n: usize) -> Names {
+        Names { list: Vec::with_capacity(n), map: None }
+    }
+
+    /// The index of a name (the last one pushed, should it appear twice).
+    #[inline]
+    fn get(&self, name: Symbol) -> Option<u32> {
+        match &self.map {
+            Some(map) => map.get(&name).copied(),
+            None => self.list.iter().rposition(|&n| n == name).map(|i| i as u32),
+        }
+    }
+
+    fn push(&mut self, name: Symbol) {
+        let i = self.list.len() as u32;
+        self.list.push(name);
+        match &mut self.map {
+            Some(map) => {
+                map.insert(name, i);
+            }
+            None if self.list.len() > SCAN_LIMIT => {
+                let mut map = FxHashMap::with_capacity_and_hasher(self.list.len() * 2, Default::default());
+                for (i, &n) in self.list.iter().enumerate() {
+                    map.insert(n, i as u32);
+                }
+                self.map = Some(map);
+            }
+            None => {}
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
 }
 
 pub struct Lowerer<'a> {
@@ -91,6 +139,7 @@ struct OpNames {
     less_than: Symbol,
     find_file: Symbol,
     nix_path: Symbol,
+    overrides: Symbol,
 }
 
 impl OpNames {
@@ -102,6 +151,7 @@ impl OpNames {
             less_than: Symbol::new("__lessThan"),
             find_file: Symbol::new("__findFile"),
             nix_path: Symbol::new("__nixPath"),
+            overrides: Symbol::new("__overrides"),
         }
     }
 }
@@ -123,7 +173,10 @@ pub fn lower_root(
     let op_names = OpNames::new();
     let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names };
     if let Some(names) = extra_scope {
-        let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+        let mut frame = Names::with_capacity(names.len());
+        for &n in names {
+            frame.push(n);
+        }
         lowerer.scopes.push(Scope::Frame(frame));
     }
     lowerer.expr(root)
@@ -165,14 +218,15 @@ struct PendingAttr<'x> {
 struct Pending<'x> {
     rec: bool,
     statics: Vec<PendingAttr<'x>>,
-    index: FxHashMap<Symbol, usize>,
+    /// The names of `statics`, in the same order.
+    index: Names,
     dynamics: Vec<(&'x ast::Attr, PendingValue<'x>, Span)>,
     sources: Vec<&'x ast::Expr>,
 }
 
 impl<'x> Pending<'x> {
     fn new(rec: bool) -> Pending<'x> {
-        Pending { rec, statics: Vec::new(), index: FxHashMap::default(), dynamics: Vec::new(), sources: Vec::new() }
+        Pending { rec, statics: Vec::new(), index: Names::default(), dynamics: Vec::new(), sources: Vec::new() }
     }
 }
 
@@ -211,7 +265,7 @@ impl<'a> Lowerer<'a> {
         for (depth, scope) in self.scopes.iter().rev().enumerate() {
             match scope {
                 Scope::Frame(names) => {
-                    if let Some(&slot) = names.get(&name) {
+                    if let Some(slot) = names.get(name) {
                         return Resolved::Var(depth as u32, slot);
                     }
                 }
@@ -237,7 +291,7 @@ impl<'a> Lowerer<'a> {
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(span);
-                Ok(Expr::WithVar { name, withs, pos })
+                Ok(Expr::with_var(name, withs, pos))
             }
             Resolved::Undefined => {
                 let suggestions = self.visible_names();
@@ -254,7 +308,7 @@ impl<'a> Lowerer<'a> {
         let mut v: Vec<Symbol> = Vec::new();
         for scope in &self.scopes {
             if let Scope::Frame(names) = scope {
-                v.extend(names.keys().copied());
+                v.extend(names.list.iter().copied());
             }
         }
         v.extend(self.globals.keys().copied().filter(|s| !s.as_str().starts_with("__")));
@@ -289,11 +343,7 @@ impl<'a> Lowerer<'a> {
                 let pos = self.pos_of(*span);
                 let find_file = self.var(self.op_names.find_file, *span)?;
                 let nix_path = self.var(self.op_names.nix_path, *span)?;
-                Ok(Expr::Call {
-                    func: Box::new(find_file),
-                    args: vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(),
-                    pos,
-                })
+                Ok(Expr::call(find_file, vec![nix_path, Expr::Const(Value::str(name))].into_boxed_slice(), pos))
             }
             E::List(items, _) => {
                 let mut lowered = Vec::with_capacity(items.len());
@@ -316,12 +366,12 @@ impl<'a> Lowerer<'a> {
                 let pending = self.collect(b, true, false)?;
                 let def = self.attrs_def(pending)?;
                 let pos = self.pos_of(b.span);
-                Ok(Expr::Select {
-                    expr: Box::new(Expr::Attrs(Box::new(def))),
-                    path: vec![AttrName::Static(super::symbol::sym::body)].into_boxed_slice(),
-                    default: None,
+                Ok(Expr::select(
+                    Expr::Attrs(Box::new(def)),
+                    vec![AttrName::Static(super::symbol::sym::body)].into_boxed_slice(),
+                    None,
                     pos,
-                })
+                ))
             }
             E::Lambda(lambda) => self.lambda(lambda, None),
             E::Apply(func, args, span) => {
@@ -331,7 +381,7 @@ impl<'a> Lowerer<'a> {
                     lowered.push(self.expr(arg)?);
                 }
                 let pos = self.pos_of(*span);
-                Ok(Expr::Call { func: Box::new(func), args: lowered.into_boxed_slice(), pos })
+                Ok(Expr::call(func, lowered.into_boxed_slice(), pos))
             }
             E::Select(sel) => {
                 let inner = self.expr(&sel.expr)?;
@@ -341,34 +391,29 @@ impl<'a> Lowerer<'a> {
                     None => None,
                 };
                 let pos = self.pos_of(sel.span);
-                Ok(Expr::Select { expr: Box::new(inner), path, default, pos })
+                Ok(Expr::select(inner, path, default, pos))
             }
             E::HasAttr(inner, path, _) => {
                 let inner = self.expr(inner)?;
                 let path = self.attr_path(path)?;
-                Ok(Expr::HasAttr { expr: Box::new(inner), path })
+                Ok(Expr::has_attr(inner, path))
             }
             E::If(parts, span) => {
                 let pos = self.pos_of(*span);
                 let [cond, then, else_] = &**parts;
-                Ok(Expr::If {
-                    cond: Box::new(self.expr(cond)?),
-                    then: Box::new(self.expr(then)?),
-                    else_: Box::new(self.expr(else_)?),
-                    pos,
-                })
+                Ok(Expr::If(Box::new(IfDef { cond: self.expr(cond)?, then: self.expr(then)?, else_: self.expr(else_)?, pos })))
             }
             E::Assert(parts, span) => {
                 let [cond, body] = &**parts;
                 let mut text = String::new();
                 show(cond, &mut text, self);
                 let pos = self.pos_of(*span);
-                Ok(Expr::Assert {
-                    cond: Box::new(self.expr(cond)?),
-                    body: Box::new(self.expr(body)?),
+                Ok(Expr::Assert(Box::new(AssertDef {
+                    cond: self.expr(cond)?,
+                    body: self.expr(body)?,
                     text: text.into_boxed_str(),
                     pos,
-                })
+                })))
             }
             E::With(parts, span) => {
                 let [ns, body] = &**parts;
@@ -387,11 +432,7 @@ impl<'a> Lowerer<'a> {
                 let pos = self.pos_of(*span);
                 let operand = self.expr(operand)?;
                 match self.shadowed_op(self.op_names.sub, *span)? {
-                    Some(f) => Ok(Expr::Call {
-                        func: Box::new(f),
-                        args: vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(),
-                        pos,
-                    }),
+                    Some(f) => Ok(Expr::call(f, vec![Expr::Const(Value::Int(0)), operand].into_boxed_slice(), pos)),
                     None => Ok(Expr::Bin {
                         op: BinOp::Sub,
                         lhs: Box::new(Expr::Const(Value::Int(0))),
@@ -449,11 +490,7 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(name) = via {
             if let Some(f) = self.shadowed_op(name, span)? {
-                let call = |func: Expr, a: Expr, c: Expr| Expr::Call {
-                    func: Box::new(func),
-                    args: vec![a, c].into_boxed_slice(),
-                    pos,
-                };
+                let call = |func: Expr, a: Expr, c: Expr| Expr::call(func, vec![a, c].into_boxed_slice(), pos);
                 return Ok(match op {
                     BinOp::Less => call(f, l, r),
                     BinOp::Greater => call(f, r, l),
@@ -479,15 +516,15 @@ impl<'a> Lowerer<'a> {
     fn attr_name(&mut self, attr: &ast::Attr) -> LResult<AttrName> {
         match attr {
             ast::Attr::Ident(name, _) => Ok(AttrName::Static(*name)),
-            ast::Attr::Str(s) => match self.static_string(s) {
-                Some(text) => Ok(AttrName::Static(Symbol::from_bytes(&text))),
+            ast::Attr::Str(s) => match self.static_name(s) {
+                Some(name) => Ok(AttrName::Static(name)),
                 None => Ok(AttrName::Dynamic(self.string(s)?)),
             },
             ast::Attr::Dynamic(inner, _) => {
                 // `${"a"}` is static too.
                 if let ast::Expr::Str(s) = &**inner {
-                    if let Some(text) = self.static_string(s) {
-                        return Ok(AttrName::Static(Symbol::from_bytes(&text)));
+                    if let Some(name) = self.static_name(s) {
+                        return Ok(AttrName::Static(name));
                     }
                 }
                 Ok(AttrName::Dynamic(self.expr(inner)?))
@@ -518,6 +555,30 @@ impl<'a> Lowerer<'a> {
         out
     }
 
+    /// The text of a `"..."` string that needs no unescaping (the common case), as it is.
+    #[inline]
+    fn plain_string(&self, s: &ast::StrLit) -> Option<&'a str> {
+        if s.indented {
+            return None;
+        }
+        match &*s.parts {
+            [] => Some(""),
+            [ast::StrPart::Lit(span)] => {
+                let text = self.text(*span);
+                (!text.bytes().any(|c| matches!(c, b'\\' | b'\r' | 0))).then_some(text)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name a string without interpolation stands for.
+    fn static_name(&self, s: &ast::StrLit) -> Option<Symbol> {
+        if let Some(text) = self.plain_string(s) {
+            return Some(Symbol::new(text));
+        }
+        self.static_string(s).map(|t| Symbol::from_bytes(&t))
+    }
+
     fn static_string(&self, s: &ast::StrLit) -> Option<Vec<u8>> {
         if s.parts.iter().any(|p| matches!(p, ast::StrPart::Interp(_))) {
             return None;
@@ -534,6 +595,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn string(&mut self, s: &ast::StrLit) -> LResult<Expr> {
+        if let Some(text) = self.plain_string(s) {
+            return Ok(Expr::Const(Value::str(text)));
+        }
         let parts = self.string_parts(s);
         for p in parts.iter().flatten() {
             if p.contains(&0) {
@@ -635,8 +699,8 @@ impl<'a> Lowerer<'a> {
         match &lambda.param {
             ast::Param::Ident(arg, _) => {
                 let arg = *arg;
-                let mut frame = FxHashMap::default();
-                frame.insert(arg, 0);
+                let mut frame = Names::with_capacity(1);
+                frame.push(arg);
                 self.scopes.push(Scope::Frame(frame));
                 let body = self.expr(&lambda.body);
                 self.scopes.pop();
@@ -645,27 +709,28 @@ impl<'a> Lowerer<'a> {
                 Ok(Expr::Lambda(Box::new(LambdaDef { name, pos, param: Param::Ident(arg), body, strict_param })))
             }
             ast::Param::Pattern { entries, ellipsis, bind } => {
-                let mut frame = FxHashMap::default();
+                let mut frame = Names::with_capacity(entries.len() + 1);
                 for entry in entries.iter() {
-                    if frame.contains_key(&entry.name) {
+                    if frame.get(entry.name).is_some() {
                         return Err(self.error(
                             ErrorKind::Parse,
                             format!("duplicate formal function argument '{}'", entry.name),
                             entry.name_span,
                         ));
                     }
-                    frame.insert(entry.name, frame.len() as u32);
+                    frame.push(entry.name);
                 }
                 let at = match bind {
                     Some((n, span)) => {
-                        if frame.contains_key(n) {
+                        if frame.get(*n).is_some() {
                             return Err(self.error(
                                 ErrorKind::Parse,
                                 format!("duplicate formal function argument '{}'", n),
                                 *span,
                             ));
                         }
-                        frame.insert(*n, entries.len() as u32);
+                        debug_assert_eq!(frame.len(), entries.len());
+                        frame.push(*n);
                         Some(*n)
                     }
                     None => None,
@@ -748,9 +813,9 @@ impl<'a> Lowerer<'a> {
     fn static_attr_name(&mut self, attr: &ast::Attr) -> Option<Symbol> {
         match attr {
             ast::Attr::Ident(name, _) => Some(*name),
-            ast::Attr::Str(s) => self.static_string(s).map(|t| Symbol::from_bytes(&t)),
+            ast::Attr::Str(s) => self.static_name(s),
             ast::Attr::Dynamic(inner, _) => match &**inner {
-                ast::Expr::Str(s) => self.static_string(s).map(|t| Symbol::from_bytes(&t)),
+                ast::Expr::Str(s) => self.static_name(s),
                 _ => None,
             },
         }
@@ -779,8 +844,9 @@ impl<'a> Lowerer<'a> {
                     let v = self.to_pending_value(value)?;
                     self.add_static(pending, sym, v, span)
                 } else {
-                    match pending.index.get(&sym) {
-                        Some(&i) => {
+                    match pending.index.get(sym) {
+                        Some(i) => {
+                            let i = i as usize;
                             let prev = pending.statics[i].span;
                             match &mut pending.statics[i].value {
                                 PendingValue::Nested(nested) => self.add_path(nested, &attrs[1..], value, false),
@@ -790,7 +856,7 @@ impl<'a> Lowerer<'a> {
                         None => {
                             let mut nested = Pending::new(false);
                             self.add_path(&mut nested, &attrs[1..], value, false)?;
-                            pending.index.insert(sym, pending.statics.len());
+                            pending.index.push(sym);
                             pending.statics.push(PendingAttr {
                                 name: sym,
                                 value: PendingValue::Nested(Box::new(nested)),
@@ -805,13 +871,14 @@ impl<'a> Lowerer<'a> {
     }
 
     fn add_static<'x>(&mut self, pending: &mut Pending<'x>, name: Symbol, value: PendingValue<'x>, span: Span) -> LResult<()> {
-        match pending.index.get(&name) {
+        match pending.index.get(name) {
             None => {
-                pending.index.insert(name, pending.statics.len());
+                pending.index.push(name);
                 pending.statics.push(PendingAttr { name, value, span });
                 Ok(())
             }
-            Some(&i) => {
+            Some(i) => {
+                let i = i as usize;
                 // Both literal sets: merge the new one into the existing one.
                 let prev_span = pending.statics[i].span;
                 match (&mut pending.statics[i].value, value) {
@@ -850,17 +917,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a collected attribute set literal.
-    fn attrs_def(&mut self, pending: Pending) -> LResult<AttrsDef> {
+    fn attrs_def(&mut self, mut pending: Pending) -> LResult<AttrsDef> {
         let rec = pending.rec;
         let opens_frame = rec || !pending.sources.is_empty();
         let n_statics = pending.statics.len() as u32;
         if opens_frame {
-            let mut frame = FxHashMap::default();
-            if rec {
-                for (i, a) in pending.statics.iter().enumerate() {
-                    frame.insert(a.name, i as u32);
-                }
-            }
+            let frame = if rec { std::mem::take(&mut pending.index) } else { Names::default() };
             // Sources of a non-rec set are evaluated outside the frame that holds them.
             let sources = if rec {
                 Vec::new()
@@ -912,12 +974,12 @@ impl<'a> Lowerer<'a> {
                     }
                     AttrValue::Inherit(resolved?)
                 }
-                PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::Select {
-                    expr: Box::new(Expr::Var { depth: 0, slot: source_base + k, pos }),
-                    path: vec![AttrName::Static(attr.name)].into_boxed_slice(),
-                    default: None,
+                PendingValue::InheritFrom(k) => AttrValue::Expr(Expr::select(
+                    Expr::Var { depth: 0, slot: source_base + k, pos },
+                    vec![AttrName::Static(attr.name)].into_boxed_slice(),
+                    None,
                     pos,
-                }),
+                )),
             };
             statics.push(StaticAttr { name: attr.name, value, pos });
         }
@@ -941,7 +1003,7 @@ impl<'a> Lowerer<'a> {
                 sources.push(self.expr(s)?);
             }
         }
-        let has_overrides = rec && statics.iter().any(|a| a.name.as_str() == "__overrides");
+        let has_overrides = rec && statics.iter().any(|a| a.name == self.op_names.overrides);
         Ok(AttrsDef {
             rec,
             has_overrides,
@@ -961,7 +1023,7 @@ impl<'a> Lowerer<'a> {
             Resolved::Global(v) => Ok(Expr::Const(v)),
             Resolved::With(withs) => {
                 let pos = self.pos_of(span);
-                Ok(Expr::WithVar { name, withs, pos })
+                Ok(Expr::with_var(name, withs, pos))
             }
             Resolved::Undefined => {
                 Err(self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span))
@@ -970,12 +1032,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers `let` bindings (a recursive frame) and then the body inside that frame.
-    fn let_def(&mut self, pending: Pending, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<(AttrsDef, Expr)> {
+    fn let_def(&mut self, mut pending: Pending, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<(AttrsDef, Expr)> {
         let n_statics = pending.statics.len() as u32;
-        let mut frame = FxHashMap::default();
-        for (i, a) in pending.statics.iter().enumerate() {
-            frame.insert(a.name, i as u32);
-        }
+        let frame = std::mem::take(&mut pending.index);
         self.scopes.push(Scope::Frame(frame));
         let result = (|| {
             let mut def = self.attrs_body(pending, true, n_statics)?;

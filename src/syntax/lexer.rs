@@ -174,7 +174,10 @@ enum Mode {
 pub struct Lexer<'s> {
     src: &'s [u8],
     pos: usize,
-    /// The mode stack; empty means top-level code (where a stray `}` pops nothing).
+    /// The current mode.
+    mode: Mode,
+    /// The modes to return to, innermost last; empty means top-level code (where a stray `}`
+    /// pops nothing).
     modes: Vec<Mode>,
     /// Why the last [`Tok::Error`] was returned.
     pub error: &'static str,
@@ -257,7 +260,7 @@ fn keyword(word: &[u8]) -> Option<Tok> {
 
 impl<'s> Lexer<'s> {
     pub fn new(src: &'s str) -> Lexer<'s> {
-        Lexer { src: src.as_bytes(), pos: 0, modes: Vec::new(), error: "", failed: false, depth: 0 }
+        Lexer { src: src.as_bytes(), pos: 0, mode: Mode::Code, modes: Vec::new(), error: "", failed: false, depth: 0 }
     }
 
     /// Whether the last error was brackets nested deeper than `syntax::MAX_NESTING`.
@@ -290,30 +293,41 @@ impl<'s> Lexer<'s> {
             let n = self.src.len();
             return Token { kind: Tok::Eof, start: n as u32, end: n as u32 };
         }
-        let t = match self.modes.last() {
-            Some(Mode::Str) => self.string(),
-            Some(Mode::Ind) => self.indented(),
-            Some(Mode::InPath) => self.in_path(false),
-            Some(Mode::InPathSlash) => self.in_path(true),
-            Some(Mode::Code) | None => self.code(),
-        };
-        match t.kind {
-            Tok::LParen | Tok::LBrack | Tok::LBrace | Tok::Interp => {
-                self.depth += 1;
-                if self.depth > super::MAX_NESTING {
-                    return self.fail("expression nested too deeply", t.start as usize, t.end as usize);
-                }
-            }
-            Tok::RParen | Tok::RBrack | Tok::RBrace => self.depth = self.depth.saturating_sub(1),
-            _ => {}
+        match self.mode {
+            Mode::Code => self.code(),
+            Mode::Str => self.string(),
+            Mode::Ind => self.indented(),
+            Mode::InPath => self.in_path(false),
+            Mode::InPathSlash => self.in_path(true),
         }
-        t
     }
 
-    fn set_top(&mut self, m: Mode) {
-        if let Some(t) = self.modes.last_mut() {
-            *t = m;
+    #[inline]
+    fn push_mode(&mut self, m: Mode) {
+        self.modes.push(self.mode);
+        self.mode = m;
+    }
+
+    #[inline]
+    fn pop_mode(&mut self) {
+        self.mode = self.modes.pop().unwrap_or(Mode::Code);
+    }
+
+    /// An opening bracket (`(`, `[`, `{`, `${`): brackets nested deeper than
+    /// `syntax::MAX_NESTING` are an error.
+    #[inline]
+    fn open(&mut self, kind: Tok, start: usize, end: usize) -> Token {
+        self.depth += 1;
+        if self.depth > super::MAX_NESTING {
+            return self.fail("expression nested too deeply", start, end);
         }
+        self.tok(kind, start, end)
+    }
+
+    #[inline]
+    fn close(&mut self, kind: Tok, start: usize) -> Token {
+        self.depth = self.depth.saturating_sub(1);
+        self.tok(kind, start, start + 1)
     }
 
     fn string(&mut self) -> Token {
@@ -328,7 +342,7 @@ impl<'s> Lexer<'s> {
                     if i > start {
                         return self.tok(Tok::StrPart, start, i);
                     }
-                    self.modes.pop();
+                    self.pop_mode();
                     return self.tok(Tok::StrClose, i, i + 1);
                 }
                 b'\\' => {
@@ -342,8 +356,8 @@ impl<'s> Lexer<'s> {
                         if i > start {
                             return self.tok(Tok::StrPart, start, i);
                         }
-                        self.modes.push(Mode::Code);
-                        return self.tok(Tok::Interp, i, i + 2);
+                        self.push_mode(Mode::Code);
+                        return self.open(Tok::Interp, i, i + 2);
                     }
                     b'"' | b'\\' => i += 1,
                     _ if i + 1 >= self.src.len() => return self.fail("unterminated string", start, i),
@@ -370,7 +384,7 @@ impl<'s> Lexer<'s> {
                         if i > start {
                             return self.tok(Tok::IndPart, start, i);
                         }
-                        self.modes.pop();
+                        self.pop_mode();
                         return self.tok(Tok::IndClose, i, i + 2);
                     }
                 },
@@ -387,8 +401,8 @@ impl<'s> Lexer<'s> {
                         if i > start {
                             return self.tok(Tok::IndPart, start, i);
                         }
-                        self.modes.push(Mode::Code);
-                        return self.tok(Tok::Interp, i, i + 2);
+                        self.push_mode(Mode::Code);
+                        return self.open(Tok::Interp, i, i + 2);
                     }
                     b'\'' => i += 1,
                     _ if i + 1 >= n => i += 1,
@@ -425,20 +439,20 @@ impl<'s> Lexer<'s> {
     fn in_path(&mut self, after_slash: bool) -> Token {
         let i = self.pos;
         if self.at(i) == b'$' && self.at(i + 1) == b'{' {
-            self.set_top(Mode::InPath);
-            self.modes.push(Mode::Code);
-            return self.tok(Tok::Interp, i, i + 2);
+            self.mode = Mode::InPath;
+            self.push_mode(Mode::Code);
+            return self.open(Tok::Interp, i, i + 2);
         }
         let len = self.path_text_len(i);
         if len > 0 {
             let m = if self.src[i + len - 1] == b'/' { Mode::InPathSlash } else { Mode::InPath };
-            self.set_top(m);
+            self.mode = m;
             return self.tok(Tok::PathPart, i, i + len);
         }
         if after_slash {
             return self.fail("path has a trailing slash", i, i);
         }
-        self.modes.pop();
+        self.pop_mode();
         self.tok(Tok::PathEnd, i, i)
     }
 
@@ -504,29 +518,29 @@ impl<'s> Lexer<'s> {
             b'<' if next == b'|' => (Tok::PipeFrom, 2),
             b'|' if next == b'>' => (Tok::PipeInto, 2),
             b'$' if next == b'{' => {
-                self.modes.push(Mode::Code);
-                (Tok::Interp, 2)
+                self.push_mode(Mode::Code);
+                return self.open(Tok::Interp, i, i + 2);
             }
             b'}' => {
-                self.modes.pop();
-                (Tok::RBrace, 1)
+                self.pop_mode();
+                return self.close(Tok::RBrace, i);
             }
             b'{' => {
-                self.modes.push(Mode::Code);
-                (Tok::LBrace, 1)
+                self.push_mode(Mode::Code);
+                return self.open(Tok::LBrace, i, i + 1);
             }
             b'"' => {
-                self.modes.push(Mode::Str);
+                self.push_mode(Mode::Str);
                 (Tok::StrOpen, 1)
             }
             b'\'' if next == b'\'' => {
-                self.modes.push(Mode::Ind);
+                self.push_mode(Mode::Ind);
                 (Tok::IndOpen, 2)
             }
-            b'(' => (Tok::LParen, 1),
-            b')' => (Tok::RParen, 1),
-            b'[' => (Tok::LBrack, 1),
-            b']' => (Tok::RBrack, 1),
+            b'(' => return self.open(Tok::LParen, i, i + 1),
+            b')' => return self.close(Tok::RParen, i),
+            b'[' => return self.open(Tok::LBrack, i, i + 1),
+            b']' => return self.close(Tok::RBrack, i),
             b';' => (Tok::Semi, 1),
             b':' => (Tok::Colon, 1),
             b',' => (Tok::Comma, 1),
@@ -698,7 +712,7 @@ impl<'s> Lexer<'s> {
             end -= 2;
         }
         let m = if self.src[end - 1] == b'/' { Mode::InPathSlash } else { Mode::InPath };
-        self.modes.push(m);
+        self.push_mode(m);
         self.tok(Tok::Path, i, end)
     }
 

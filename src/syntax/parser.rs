@@ -44,6 +44,17 @@ struct Parser<'s> {
     cur: Token,
     ahead: VecDeque<Token>,
     last_end: u32,
+    /// Stacks that lists of children are gathered on (each list on top of the lists still being
+    /// gathered around it), so that each list is allocated once, at its final size.
+    exprs: Vec<Expr>,
+    parts: Vec<StrPart>,
+    attrs: Vec<Attr>,
+    bindings: Vec<Binding>,
+}
+
+/// Moves the top of a gathering stack, from `base`, into a slice of exactly that size.
+fn take<T>(stack: &mut Vec<T>, base: usize) -> Box<[T]> {
+    stack.drain(base..).collect()
 }
 
 /// Binary operator levels (higher binds tighter) and associativity.
@@ -103,7 +114,17 @@ impl<'s> Parser<'s> {
     fn new(src: &'s str) -> Parser<'s> {
         let mut lx = Lexer::new(src);
         let cur = lx.next_token();
-        Parser { src, lx, cur, ahead: VecDeque::new(), last_end: 0 }
+        Parser {
+            src,
+            lx,
+            cur,
+            ahead: VecDeque::new(),
+            last_end: 0,
+            exprs: Vec::new(),
+            parts: Vec::new(),
+            attrs: Vec::new(),
+            bindings: Vec::new(),
+        }
     }
 
     #[inline]
@@ -415,14 +436,20 @@ impl<'s> Parser<'s> {
             return Ok(func);
         }
         // `b or c` continues the call `b or` (the reference's `or` quirk), unless parenthesized.
-        let (func, mut args) = match func {
-            Expr::Apply(f, a, _) if !paren => (*f, a.into_vec()),
-            f => (f, Vec::new()),
+        let base = self.exprs.len();
+        let func = match func {
+            Expr::Apply(f, a, _) if !paren => {
+                self.exprs.extend(a.into_vec());
+                *f
+            }
+            f => f,
         };
         while starts_select(self.cur.kind) || (self.cur.kind == Tok::Let && self.nth(1) == Tok::LBrace) {
-            args.push(self.select()?.0);
+            let arg = self.select()?.0;
+            self.exprs.push(arg);
         }
-        Ok(Expr::Apply(Box::new(func), args.into_boxed_slice(), self.span_from(start)))
+        let args = take(&mut self.exprs, base);
+        Ok(Expr::Apply(Box::new(func), args, self.span_from(start)))
     }
 
     /// `e`, `e.a.b`, `e.a.b or d`, and `e or` (a call of `e` with the variable `or`). Also says
@@ -480,18 +507,19 @@ impl<'s> Parser<'s> {
             Tok::StrOpen | Tok::IndOpen => Expr::Str(Box::new(self.string()?)),
             Tok::Path => {
                 self.bump();
-                let mut parts = vec![StrPart::Lit(Span::new(t.start, t.end))];
+                let base = self.parts.len();
+                self.parts.push(StrPart::Lit(Span::new(t.start, t.end)));
                 loop {
                     match self.cur.kind {
                         Tok::PathPart => {
                             let p = self.bump();
-                            parts.push(StrPart::Lit(Span::new(p.start, p.end)));
+                            self.parts.push(StrPart::Lit(Span::new(p.start, p.end)));
                         }
                         Tok::Interp => {
                             self.bump();
                             let e = self.expr()?;
                             self.expect(Tok::RBrace)?;
-                            parts.push(StrPart::Interp(e));
+                            self.parts.push(StrPart::Interp(e));
                         }
                         Tok::PathEnd => {
                             self.bump();
@@ -500,7 +528,7 @@ impl<'s> Parser<'s> {
                         _ => return Err(self.unexpected()),
                     }
                 }
-                Expr::Path(parts.into_boxed_slice(), self.span_from(start))
+                Expr::Path(take(&mut self.parts, base), self.span_from(start))
             }
             Tok::SearchPath => {
                 self.bump();
@@ -534,15 +562,16 @@ impl<'s> Parser<'s> {
             }
             Tok::LBrack => {
                 self.bump();
-                let mut items = Vec::new();
+                let base = self.exprs.len();
                 while self.cur.kind != Tok::RBrack {
                     if !starts_select(self.cur.kind) && !(self.cur.kind == Tok::Let && self.nth(1) == Tok::LBrace) {
                         return Err(self.unexpected());
                     }
-                    items.push(self.select()?.0);
+                    let item = self.select()?.0;
+                    self.exprs.push(item);
                 }
                 self.bump();
-                Expr::List(items.into_boxed_slice(), self.span_from(start))
+                Expr::List(take(&mut self.exprs, base), self.span_from(start))
             }
             _ => return Err(self.unexpected()),
         };
@@ -554,17 +583,17 @@ impl<'s> Parser<'s> {
         let open = self.bump();
         let indented = open.kind == Tok::IndOpen;
         let (part, close) = if indented { (Tok::IndPart, Tok::IndClose) } else { (Tok::StrPart, Tok::StrClose) };
-        let mut parts = Vec::new();
+        let base = self.parts.len();
         loop {
             let k = self.cur.kind;
             if k == part {
                 let p = self.bump();
-                parts.push(StrPart::Lit(Span::new(p.start, p.end)));
+                self.parts.push(StrPart::Lit(Span::new(p.start, p.end)));
             } else if k == Tok::Interp {
                 self.bump();
                 let e = self.expr()?;
                 self.expect(Tok::RBrace)?;
-                parts.push(StrPart::Interp(e));
+                self.parts.push(StrPart::Interp(e));
             } else if k == close {
                 self.bump();
                 break;
@@ -572,16 +601,16 @@ impl<'s> Parser<'s> {
                 return Err(self.unexpected());
             }
         }
-        Ok(StrLit { indented, parts: parts.into_boxed_slice(), span: self.span_from(open.start) })
+        Ok(StrLit { indented, parts: take(&mut self.parts, base), span: self.span_from(open.start) })
     }
 
     /// Bindings up to (not including) `until` (`}` or `in`).
     fn bindings(&mut self, until: Tok) -> PResult<Vec<Binding>> {
-        let mut entries = Vec::new();
+        let base = self.bindings.len();
         loop {
             let k = self.cur.kind;
             if k == until {
-                return Ok(entries);
+                return Ok(self.bindings.drain(base..).collect());
             }
             if k == Tok::Inherit {
                 self.bump();
@@ -593,18 +622,20 @@ impl<'s> Parser<'s> {
                 } else {
                     None
                 };
-                let mut attrs = Vec::new();
+                let attrs_base = self.attrs.len();
                 while self.cur.kind != Tok::Semi {
-                    attrs.push(self.attr()?);
+                    let attr = self.attr()?;
+                    self.attrs.push(attr);
                 }
                 self.bump();
-                entries.push(Binding::Inherit { from, attrs: attrs.into_boxed_slice() });
+                let attrs = take(&mut self.attrs, attrs_base);
+                self.bindings.push(Binding::Inherit { from, attrs });
             } else {
                 let path = self.attrpath()?;
                 self.expect(Tok::Assign)?;
                 let value = self.expr()?;
                 self.expect(Tok::Semi)?;
-                entries.push(Binding::Assign { path, value });
+                self.bindings.push(Binding::Assign { path, value });
             }
         }
     }
@@ -614,12 +645,14 @@ impl<'s> Parser<'s> {
         if self.cur.kind != Tok::Dot {
             return Ok(Box::new([first]));
         }
-        let mut path = vec![first];
+        let base = self.attrs.len();
+        self.attrs.push(first);
         while self.cur.kind == Tok::Dot {
             self.bump();
-            path.push(self.attr()?);
+            let attr = self.attr()?;
+            self.attrs.push(attr);
         }
-        Ok(path.into_boxed_slice())
+        Ok(take(&mut self.attrs, base))
     }
 
     fn attr(&mut self) -> PResult<Attr> {

@@ -1,11 +1,15 @@
 //! Source files and positions.
 //!
 //! Every file (or `-E` expression) the evaluator reads is registered in a [`SourceMap`] and gets a
-//! [`FileId`]. Positions in the evaluator are compact [`Pos`] indices (4 bytes) into a table of
-//! `(file, start, end)` byte ranges owned by the same map, so values and IR nodes can carry a
-//! position cheaply. Line and column numbers are computed only when an error is rendered.
-//! This module does no I/O.
+//! [`FileId`]. Positions in the evaluator are compact [`Pos`] values (4 bytes), so values and IR
+//! nodes can carry a position cheaply. Every file occupies a range of one global offset space,
+//! and a position is normally just the global offset of its first byte: making one costs an
+//! addition and no memory. When the ends of ranges are wanted too (`SourceMap::keep_span_ends`,
+//! used by the flake commands that report spans), positions are indices into a table of
+//! `(file, start, end)` ranges instead. Line starts are found, and line and column numbers
+//! computed, only when a position is shown. This module does no I/O.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -40,25 +44,37 @@ pub enum Origin {
 pub struct SourceFile {
     pub origin: Origin,
     pub text: Rc<str>,
-    line_starts: Vec<u32>,
+    /// The first global offset of the file (see [`Pos`]).
+    base: u32,
+    /// Where each line starts, found on first use.
+    line_starts: OnceCell<Vec<u32>>,
 }
 
 impl SourceFile {
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
+            starts
+        })
+    }
+
     /// 1-based line and column (in bytes, as CppNix counts) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        (line as u32 + 1, offset - self.line_starts[line] + 1)
+        (line as u32 + 1, offset - line_starts[line] + 1)
     }
 
     /// The text of a 1-based line, without its newline.
     pub fn line_text(&self, line: u32) -> &str {
         let idx = (line - 1) as usize;
-        let start = self.line_starts[idx] as usize;
-        let end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let start = line_starts[idx] as usize;
+        let end = line_starts
             .get(idx + 1)
             .map(|&e| e as usize - 1)
             .unwrap_or(self.text.len());
@@ -87,8 +103,18 @@ pub struct Location {
 /// All sources and positions of one evaluation.
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The global offset the next file starts at (0 is [`Pos::NONE`]).
+    next_base: u32,
+    /// Ranges of positions made while [`SourceMap::keep_span_ends`] is set (or past the
+    /// global offset space).
     positions: Vec<Location>,
+    /// Whether positions record where their range ends (else [`Location::end`] is its start).
+    pub keep_span_ends: bool,
 }
+
+/// Positions with this bit set are indices into `SourceMap::positions`; the others are global
+/// offsets.
+const TABLE_BIT: u32 = 1 << 31;
 
 impl Default for SourceMap {
     fn default() -> Self {
@@ -98,20 +124,14 @@ impl Default for SourceMap {
 
 impl SourceMap {
     pub fn new() -> Self {
-        SourceMap {
-            files: Vec::new(),
-            positions: vec![Location { file: FileId(u32::MAX), start: 0, end: 0 }],
-        }
+        SourceMap { files: Vec::new(), next_base: 1, positions: Vec::new(), keep_span_ends: false }
     }
 
     pub fn add(&mut self, origin: Origin, text: Rc<str>) -> FileId {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
-        self.files.push(SourceFile { origin, text, line_starts });
+        let base = self.next_base;
+        // One offset past the end belongs to the file too (positions at its end).
+        self.next_base = base.saturating_add(u32::try_from(text.len()).unwrap_or(u32::MAX)).saturating_add(1);
+        self.files.push(SourceFile { origin, text, base, line_starts: OnceCell::new() });
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -124,16 +144,38 @@ impl SourceMap {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
 
+    #[inline]
     pub fn pos(&mut self, file: FileId, start: u32, end: u32) -> Pos {
-        self.positions.push(Location { file, start, end });
-        Pos(self.positions.len() as u32 - 1)
+        if !self.keep_span_ends {
+            if let Some(f) = self.files.get(file.0 as usize) {
+                let global = f.base as u64 + start as u64;
+                if global < f.base as u64 + f.text.len() as u64 + 1 && global < TABLE_BIT as u64 {
+                    return Pos(global as u32);
+                }
+            }
+        }
+        self.pos_in_table(file, start, end)
     }
 
-    pub fn location(&self, pos: Pos) -> Option<&Location> {
+    #[cold]
+    fn pos_in_table(&mut self, file: FileId, start: u32, end: u32) -> Pos {
+        if self.positions.len() >= (TABLE_BIT - 1) as usize {
+            return Pos::NONE;
+        }
+        self.positions.push(Location { file, start, end });
+        Pos(TABLE_BIT | (self.positions.len() as u32 - 1))
+    }
+
+    pub fn location(&self, pos: Pos) -> Option<Location> {
         if pos.is_none() {
             None
+        } else if pos.0 & TABLE_BIT != 0 {
+            self.positions.get((pos.0 & !TABLE_BIT) as usize).cloned()
         } else {
-            self.positions.get(pos.0 as usize)
+            let idx = self.files.partition_point(|f| f.base <= pos.0).checked_sub(1)?;
+            let f = &self.files[idx];
+            let start = pos.0 - f.base;
+            (start as usize <= f.text.len()).then_some(Location { file: FileId(idx as u32), start, end: start })
         }
     }
 
@@ -163,5 +205,24 @@ mod tests {
         let p = map.pos(id, 3, 5);
         assert_eq!(map.describe(p), Some(("«string»".into(), 2, 1)));
         assert_eq!(map.describe(Pos::NONE), None);
+    }
+
+    #[test]
+    fn positions_with_and_without_ends() {
+        let mut map = SourceMap::new();
+        let a = map.add(Origin::String, "abc".into());
+        let b = map.add(Origin::String, "".into());
+        let c = map.add(Origin::String, "x\nyz".into());
+        let p = map.pos(c, 3, 4);
+        assert_eq!(map.location(p), Some(Location { file: c, start: 3, end: 3 }));
+        assert_eq!(map.describe(p), Some(("«string»".into(), 2, 2)));
+        for (file, start, end) in [(a, 3, 3), (b, 0, 0), (a, 0, 2)] {
+            let p = map.pos(file, start, end);
+            assert_eq!(map.location(p), Some(Location { file, start, end: start }));
+        }
+        map.keep_span_ends = true;
+        let q = map.pos(a, 1, 3);
+        assert_eq!(map.location(q), Some(Location { file: a, start: 1, end: 3 }));
+        assert_eq!(map.location(p), Some(Location { file: c, start: 3, end: 3 }));
     }
 }
