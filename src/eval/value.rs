@@ -85,7 +85,7 @@ impl Value {
     }
 
     pub fn str(s: &str) -> Value {
-        Value::String(NixString::new(s.as_bytes().into()))
+        Value::String(NixString::from_slice(s.as_bytes()))
     }
 
     pub fn attrs(a: Attrs) -> Value {
@@ -104,7 +104,7 @@ impl Value {
             if cache.len() <= i {
                 cache.resize(i + 1, None);
             }
-            Value::String(cache[i].get_or_insert_with(|| NixString::new(name.as_str().as_bytes().into())).clone())
+            Value::String(cache[i].get_or_insert_with(|| NixString::from_slice(name.as_str().as_bytes())).clone())
         })
     }
 
@@ -126,9 +126,49 @@ pub struct List(pub Vec<Thunk>);
 #[derive(Clone)]
 pub struct NixString(Rc<StrData>);
 
+/// The shared part of a [`NixString`]: short strings keep their bytes inline (one allocation
+/// per string), longer ones behind their own box.
 pub struct StrData {
-    pub bytes: Box<[u8]>,
-    pub context: Context,
+    bytes: Bytes,
+    context: Context,
+}
+
+/// Bytes up to this length are stored inside the string's shared cell.
+const INLINE: usize = 30;
+
+enum Bytes {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+const _: () = assert!(std::mem::size_of::<Bytes>() == 32);
+
+impl Bytes {
+    #[inline]
+    fn from_slice(b: &[u8]) -> Bytes {
+        if b.len() <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..b.len()].copy_from_slice(b);
+            Bytes::Inline { len: b.len() as u8, buf }
+        } else {
+            Bytes::Heap(b.into())
+        }
+    }
+    #[inline]
+    fn from_box(b: Box<[u8]>) -> Bytes {
+        if b.len() <= INLINE {
+            Bytes::from_slice(&b)
+        } else {
+            Bytes::Heap(b)
+        }
+    }
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Inline { len, buf } => &buf[..*len as usize],
+            Bytes::Heap(b) => b,
+        }
+    }
 }
 
 /// A string context: a sorted, duplicate-free set of elements in CppNix's encoding
@@ -172,34 +212,127 @@ impl Context {
             }
         }
     }
+    /// The union of the contexts of `strings`: shared when at most one of them has a context.
+    pub fn union_of<'a>(strings: impl Iterator<Item = &'a NixString> + Clone) -> Context {
+        let mut with = strings.clone().filter(|s| s.has_context());
+        let Some(first) = with.next() else { return Context(None) };
+        if with.next().is_none() {
+            return first.context().clone();
+        }
+        let mut acc = Vec::new();
+        for s in strings {
+            s.context().extend_into(&mut acc);
+        }
+        Context::from_vec(acc)
+    }
 }
 
 impl NixString {
     pub fn new(bytes: Box<[u8]>) -> NixString {
-        NixString(Rc::new(StrData { bytes, context: Context(None) }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context: Context(None) }))
     }
     pub fn with_context(bytes: Box<[u8]>, context: Context) -> NixString {
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context }))
+    }
+    /// A string without context holding a copy of `bytes`.
+    #[inline]
+    pub fn from_slice(bytes: &[u8]) -> NixString {
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context: Context(None) }))
+    }
+    /// A string holding a copy of `bytes` with the given context.
+    pub fn from_slice_ctx(bytes: &[u8], context: Context) -> NixString {
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context }))
+    }
+    /// A string from a buffer, with the given context. Short strings are copied inline; a
+    /// longer buffer is kept (without a copy when its capacity is exact).
+    pub fn from_vec(bytes: Vec<u8>, context: Context) -> NixString {
+        let bytes = if bytes.len() <= INLINE { Bytes::from_slice(&bytes) } else { Bytes::Heap(bytes.into_boxed_slice()) };
         NixString(Rc::new(StrData { bytes, context }))
     }
+    /// The concatenation of `pieces` with the given context, built in one exactly sized
+    /// allocation (none beyond the string's cell for short results).
+    pub fn concat(pieces: &[&[u8]], context: Context) -> NixString {
+        let total: usize = pieces.iter().map(|p| p.len()).sum();
+        let bytes = if total <= INLINE {
+            let mut buf = [0u8; INLINE];
+            let mut at = 0;
+            for p in pieces {
+                buf[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+            Bytes::Inline { len: total as u8, buf }
+        } else {
+            let mut v = Vec::with_capacity(total);
+            for p in pieces {
+                v.extend_from_slice(p);
+            }
+            Bytes::Heap(v.into_boxed_slice())
+        };
+        NixString(Rc::new(StrData { bytes, context }))
+    }
+    /// The decimal text of an integer.
+    pub fn from_int(i: i64) -> NixString {
+        let mut buf = [0u8; 20];
+        let text = format_int(i, &mut buf);
+        NixString::from_slice(text)
+    }
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0.bytes
+        self.0.bytes.as_slice()
     }
     /// The text, with invalid UTF-8 replaced (for messages and names).
     pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0.bytes)
+        String::from_utf8_lossy(self.as_bytes())
     }
+    #[inline]
     pub fn context(&self) -> &Context {
         &self.0.context
     }
+    #[inline]
     pub fn has_context(&self) -> bool {
         !self.0.context.is_empty()
     }
+    #[inline]
     pub fn len(&self) -> usize {
-        self.0.bytes.len()
+        self.as_bytes().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.bytes.is_empty()
+        self.len() == 0
     }
+    /// The same bytes without a context (shared when there is none).
+    pub fn without_context(&self) -> NixString {
+        if !self.has_context() {
+            return self.clone();
+        }
+        NixString::from_slice(self.as_bytes())
+    }
+}
+
+/// Writes the decimal text of `i` at the end of `buf` and returns it.
+pub fn format_int(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    while n >= 100 {
+        let k = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    }
+    if n >= 10 {
+        let k = n as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + n as u8;
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
 }
 
 /// One attribute: its name, where it was defined, and its (possibly lazy) value.
@@ -465,4 +598,47 @@ pub fn new_env(slots: Box<[Thunk]>, parent: &Env) -> Env {
 #[inline]
 pub fn new_env1(slot: Thunk, parent: &Env) -> Env {
     Rc::new(EnvData { slots: Slots::One(slot), parent: Some(parent.clone()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_format_like_to_string() {
+        for i in [0, 7, -7, 10, 99, 100, -100, 12345, 9999999, i64::MAX, i64::MIN, -1, 1000000000000] {
+            let mut buf = [0u8; 20];
+            assert_eq!(format_int(i, &mut buf), i.to_string().as_bytes(), "{i}");
+        }
+    }
+
+    #[test]
+    fn strings_short_and_long() {
+        let short = NixString::from_slice(b"abc");
+        assert_eq!(short.as_bytes(), b"abc");
+        let long: Vec<u8> = (0..100u8).collect();
+        assert_eq!(NixString::from_slice(&long).as_bytes(), &long[..]);
+        assert_eq!(NixString::from_vec(long.clone(), Context(None)).as_bytes(), &long[..]);
+        assert_eq!(NixString::new(long.clone().into()).as_bytes(), &long[..]);
+        let exactly = vec![b'x'; INLINE];
+        assert_eq!(NixString::from_slice(&exactly).len(), INLINE);
+        let joined = NixString::concat(&[b"ab", &long, b"", b"cd"], Context(None));
+        assert_eq!(joined.len(), 104);
+        assert_eq!(&joined.as_bytes()[..2], b"ab");
+        assert_eq!(&joined.as_bytes()[102..], b"cd");
+        assert_eq!(NixString::concat(&[b"ab", b"cd"], Context(None)).as_bytes(), b"abcd");
+        assert_eq!(NixString::concat(&[], Context(None)).as_bytes(), b"");
+    }
+
+    #[test]
+    fn context_union_shares_a_single_context() {
+        let a = NixString::from_slice_ctx(b"a", Context::single("/nix/store/b"));
+        let b = NixString::from_slice(b"b");
+        let c = NixString::from_slice_ctx(b"c", Context::single("/nix/store/a"));
+        let one = Context::union_of([&a, &b].into_iter());
+        assert!(one == *a.context());
+        let both = Context::union_of([&a, &b, &c, &a].into_iter());
+        assert_eq!(both.iter().collect::<Vec<_>>(), vec!["/nix/store/a", "/nix/store/b"]);
+        assert!(Context::union_of([&b].into_iter()).is_empty());
+    }
 }
