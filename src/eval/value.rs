@@ -104,7 +104,7 @@ impl Value {
             if cache.len() <= i {
                 cache.resize(i + 1, None);
             }
-            Value::String(cache[i].get_or_insert_with(|| NixString::from_slice(name.as_str().as_bytes())).clone())
+            Value::String(cache[i].get_or_insert_with(|| NixString::of_symbol(name)).clone())
         })
     }
 
@@ -127,21 +127,27 @@ pub struct List(pub Vec<Thunk>);
 pub struct NixString(Rc<StrData>);
 
 /// The shared part of a [`NixString`]: short strings keep their bytes inline (one allocation
-/// per string), longer ones behind their own box.
+/// per string), longer ones behind their own box. A string used as an attribute name remembers
+/// its symbol, so that looking the same string up again does not hash it.
 pub struct StrData {
     bytes: Bytes,
     context: Context,
+    symbol: std::cell::Cell<u32>,
 }
 
-/// Bytes up to this length are stored inside the string's shared cell.
-const INLINE: usize = 30;
+/// Bytes up to this length are stored inside the string's shared cell (which then takes 64
+/// bytes with its counts).
+const INLINE: usize = 22;
+
+/// `StrData::symbol` when the symbol is not known yet.
+const NO_SYMBOL: u32 = u32::MAX;
 
 enum Bytes {
     Inline { len: u8, buf: [u8; INLINE] },
     Heap(Box<[u8]>),
 }
 
-const _: () = assert!(std::mem::size_of::<Bytes>() == 32);
+const _: () = assert!(std::mem::size_of::<StrData>() == 48);
 
 impl Bytes {
     #[inline]
@@ -229,25 +235,25 @@ impl Context {
 
 impl NixString {
     pub fn new(bytes: Box<[u8]>) -> NixString {
-        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context: Context(None) }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context: Context(None), symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     pub fn with_context(bytes: Box<[u8]>, context: Context) -> NixString {
-        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     /// A string without context holding a copy of `bytes`.
     #[inline]
     pub fn from_slice(bytes: &[u8]) -> NixString {
-        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context: Context(None) }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context: Context(None), symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     /// A string holding a copy of `bytes` with the given context.
     pub fn from_slice_ctx(bytes: &[u8], context: Context) -> NixString {
-        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     /// A string from a buffer, with the given context. Short strings are copied inline; a
     /// longer buffer is kept (without a copy when its capacity is exact).
     pub fn from_vec(bytes: Vec<u8>, context: Context) -> NixString {
         let bytes = if bytes.len() <= INLINE { Bytes::from_slice(&bytes) } else { Bytes::Heap(bytes.into_boxed_slice()) };
-        NixString(Rc::new(StrData { bytes, context }))
+        NixString(Rc::new(StrData { bytes, context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     /// The concatenation of `pieces` with the given context, built in one exactly sized
     /// allocation (none beyond the string's cell for short results).
@@ -268,7 +274,7 @@ impl NixString {
             }
             Bytes::Heap(v.into_boxed_slice())
         };
-        NixString(Rc::new(StrData { bytes, context }))
+        NixString(Rc::new(StrData { bytes, context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     /// The decimal text of an integer.
     pub fn from_int(i: i64) -> NixString {
@@ -299,6 +305,25 @@ impl NixString {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The attribute name this string denotes (interned on first use, then remembered).
+    #[inline]
+    pub fn to_symbol(&self) -> Symbol {
+        let known = self.0.symbol.get();
+        if known != NO_SYMBOL {
+            return Symbol(known);
+        }
+        let sym = Symbol::from_bytes(self.as_bytes());
+        self.0.symbol.set(sym.0);
+        sym
+    }
+
+    /// The string of a symbol's name, knowing its symbol.
+    fn of_symbol(name: Symbol) -> NixString {
+        let s = NixString::from_slice(name.as_str().as_bytes());
+        s.0.symbol.set(name.0);
+        s
+    }
+
     /// The same bytes without a context (shared when there is none).
     pub fn without_context(&self) -> NixString {
         if !self.has_context() {
@@ -376,12 +401,23 @@ impl Attrs {
     pub fn get(&self, name: Symbol) -> Option<&Thunk> {
         self.get_entry(name).map(|e| &e.value)
     }
+    #[inline]
     pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
+        let e = &self.entries;
         // Small sets: a linear scan beats binary search.
-        if self.entries.len() <= 8 {
-            return self.entries.iter().find(|e| e.name == name);
+        if e.len() <= 8 {
+            return e.iter().find(|e| e.name == name);
         }
-        self.entries.binary_search_by_key(&name, |e| e.name).ok().map(|i| &self.entries[i])
+        let (first, last) = (e[0].name.0, e[e.len() - 1].name.0);
+        if name.0 < first || name.0 > last {
+            return None;
+        }
+        // Sets of names interned one after the other (generated names, `listToAttrs`) hold a
+        // dense run of symbols: the position is the offset.
+        if (last - first) as usize == e.len() - 1 {
+            return Some(&e[(name.0 - first) as usize]);
+        }
+        e.binary_search_by_key(&name, |e| e.name).ok().map(|i| &e[i])
     }
     pub fn contains(&self, name: Symbol) -> bool {
         self.get_entry(name).is_some()
@@ -415,10 +451,26 @@ impl Attrs {
             Err(i) => self.entries.insert(i, entry),
         }
     }
-    /// `self // other`: a linear merge; `other` wins.
+    /// `self // other`: `other` wins. A few names on the right are placed by binary search,
+    /// the runs of the left side between them copied in bulk; otherwise a linear merge.
     pub fn update(&self, other: &Attrs) -> Attrs {
         let (a, b) = (&self.entries, &other.entries);
         let mut out = Vec::with_capacity(a.len() + b.len());
+        if b.len() * 16 <= a.len() {
+            let mut from = 0;
+            for e in b {
+                let rest = &a[from..];
+                let (run, skip) = match rest.binary_search_by_key(&e.name, |x| x.name) {
+                    Ok(k) => (k, 1),
+                    Err(k) => (k, 0),
+                };
+                out.extend_from_slice(&rest[..run]);
+                out.push(e.clone());
+                from += run + skip;
+            }
+            out.extend_from_slice(&a[from..]);
+            return Attrs { entries: out };
+        }
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
             match a[i].name.cmp(&b[j].name) {
@@ -628,6 +680,72 @@ mod tests {
         assert_eq!(&joined.as_bytes()[102..], b"cd");
         assert_eq!(NixString::concat(&[b"ab", b"cd"], Context(None)).as_bytes(), b"abcd");
         assert_eq!(NixString::concat(&[], Context(None)).as_bytes(), b"");
+    }
+
+    fn set(names: &[&str]) -> Attrs {
+        let entries = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| AttrEntry { name: Symbol::new(n), pos: Pos::NONE, value: Thunk::Ready(Value::Int(i as i64)) })
+            .collect();
+        Attrs::from_unsorted(entries)
+    }
+
+    fn value_of(a: &Attrs, name: &str) -> Option<i64> {
+        match a.get(Symbol::new(name)) {
+            Some(Thunk::Ready(Value::Int(i))) => Some(*i),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn lookups_in_dense_and_sparse_sets() {
+        let names: Vec<String> = (0..40).map(|i| format!("attrs-test-dense-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let dense = set(&refs);
+        for (i, n) in refs.iter().enumerate() {
+            assert_eq!(value_of(&dense, n), Some(i as i64));
+        }
+        assert_eq!(value_of(&dense, "attrs-test-absent"), None);
+        let sparse_names: Vec<&str> = refs.iter().copied().step_by(3).collect();
+        let sparse = set(&sparse_names);
+        for (i, n) in sparse_names.iter().enumerate() {
+            assert_eq!(value_of(&sparse, n), Some(i as i64));
+        }
+        assert_eq!(value_of(&sparse, refs[1]), None);
+        assert_eq!(value_of(&sparse, "attrs-test-absent"), None);
+    }
+
+    #[test]
+    fn update_small_and_large_right_sides() {
+        let names: Vec<String> = (0..100).map(|i| format!("attrs-test-update-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let big = set(&refs[..90]);
+        // A small right side: one name replaced, one new, in a shuffled definition order.
+        let small = set(&[refs[95], refs[3]]);
+        let merged = big.update(&small);
+        assert_eq!(merged.len(), 91);
+        assert_eq!(value_of(&merged, refs[3]), Some(1));
+        assert_eq!(value_of(&merged, refs[95]), Some(0));
+        assert_eq!(value_of(&merged, refs[4]), Some(4));
+        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
+        // A large right side goes through the linear merge.
+        let other = set(&refs[50..]);
+        let merged = big.update(&other);
+        assert_eq!(merged.len(), 100);
+        assert_eq!(value_of(&merged, refs[60]), Some(10));
+        assert_eq!(value_of(&merged, refs[10]), Some(10));
+        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
+    }
+
+    #[test]
+    fn strings_remember_their_symbol() {
+        let s = NixString::from_slice(b"some-attribute-name");
+        assert_eq!(s.to_symbol(), Symbol::new("some-attribute-name"));
+        assert_eq!(s.to_symbol(), Symbol::new("some-attribute-name"));
+        let Value::String(n) = Value::symbol_str(Symbol::new("other")) else { panic!("not a string") };
+        assert_eq!(n.to_symbol(), Symbol::new("other"));
+        assert_eq!(n.as_bytes(), b"other");
     }
 
     #[test]
