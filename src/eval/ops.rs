@@ -230,7 +230,7 @@ impl Evaluator {
                         if a.is_empty() {
                             return Ok(r.clone());
                         }
-                        Ok(Value::attrs(a.update(b)))
+                        Ok(Value::attrs(Attrs::update_shared(a, b)))
                     }
                     (Value::Opaque(_), _) | (_, Value::Opaque(_)) => super::opaque::update(&l, &r).map_err(|e| e.at(pos)),
                     (Value::Attrs(_), other) | (other, _) => Err(EvalError::type_error(format!(

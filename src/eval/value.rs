@@ -369,69 +369,119 @@ pub struct AttrEntry {
 }
 
 /// An attribute set, sorted by symbol id.
+///
+/// `big // small` does not copy `big`: the result holds `small`'s entries laid over a shared
+/// `big` (a layer). Lookups try the layers from the top; the first iteration of a layered set
+/// merges them once (cached). Layers stack at most [`MAX_LAYERS`] deep; past that, or when the
+/// right side is not small, `//` builds a flat set.
 #[derive(Clone, Default)]
 pub struct Attrs {
+    /// This set's own entries, sorted by symbol: all of them for a flat set, the top layer's
+    /// for a layered one.
     entries: Vec<AttrEntry>,
+    layer: Option<Box<Layer>>,
 }
+
+/// What lies below the entries of a layered set.
+#[derive(Clone)]
+struct Layer {
+    /// The set the entries were laid over; they shadow its entries of the same names.
+    base: Rc<Attrs>,
+    /// The number of distinct names of the whole set.
+    len: usize,
+    /// The number of layers, this one included, above the first flat set.
+    depth: u32,
+    /// All entries merged, made on first iteration.
+    flat: std::cell::OnceCell<Vec<AttrEntry>>,
+}
+
+/// How many layers `//` stacks before it builds a flat set.
+const MAX_LAYERS: u32 = 16;
 
 impl Attrs {
     pub fn with_capacity(n: usize) -> Attrs {
-        Attrs { entries: Vec::with_capacity(n) }
+        Attrs { entries: Vec::with_capacity(n), layer: None }
     }
 
     /// Builds a set from entries in any order. On duplicate names the first one is kept.
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
         entries.sort_by_key(|e| e.name);
         entries.dedup_by_key(|e| e.name);
-        Attrs { entries }
+        Attrs { entries, layer: None }
     }
 
     /// Builds a set from entries already sorted by symbol without duplicates.
     pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries }
+        Attrs { entries, layer: None }
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.layer {
+            None => self.entries.len(),
+            Some(l) => l.len,
+        }
     }
+    #[inline]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
+    #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Thunk> {
         self.get_entry(name).map(|e| &e.value)
     }
     #[inline]
     pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
-        let e = &self.entries;
-        // Small sets: a linear scan beats binary search.
-        if e.len() <= 8 {
-            return e.iter().find(|e| e.name == name);
+        match find_sorted(&self.entries, name) {
+            Some(e) => Some(e),
+            None => match &self.layer {
+                None => None,
+                Some(l) => l.base.get_entry(name),
+            },
         }
-        let (first, last) = (e[0].name.0, e[e.len() - 1].name.0);
-        if name.0 < first || name.0 > last {
-            return None;
-        }
-        // Sets of names interned one after the other (generated names, `listToAttrs`) hold a
-        // dense run of symbols: the position is the offset.
-        if (last - first) as usize == e.len() - 1 {
-            return Some(&e[(name.0 - first) as usize]);
-        }
-        e.binary_search_by_key(&name, |e| e.name).ok().map(|i| &e[i])
     }
     pub fn contains(&self, name: Symbol) -> bool {
         self.get_entry(name).is_some()
     }
+    /// All entries in symbol order.
+    #[inline]
+    fn flat(&self) -> &[AttrEntry] {
+        match &self.layer {
+            None => &self.entries,
+            Some(l) => l.flat.get_or_init(|| self.merged()),
+        }
+    }
+    /// The entries of a layered set merged into one vector (not cached).
+    fn merged(&self) -> Vec<AttrEntry> {
+        // Merge the layers' own entries from the top down (upper layers win), then lay the
+        // result over the first flat (or already merged) set below.
+        let Some(top) = &self.layer else { return self.entries.clone() };
+        let mut over: Vec<AttrEntry> = self.entries.clone();
+        let mut at: &Attrs = &top.base;
+        loop {
+            match &at.layer {
+                None => return update_slices(&at.entries, &over),
+                Some(l) => {
+                    if let Some(flat) = l.flat.get() {
+                        return update_slices(flat, &over);
+                    }
+                    over = update_slices(&at.entries, &over);
+                    at = &l.base;
+                }
+            }
+        }
+    }
     /// Entries in symbol order (not name order).
     pub fn iter(&self) -> std::slice::Iter<'_, AttrEntry> {
-        self.entries.iter()
+        self.flat().iter()
     }
     /// Entries in lexicographic order of their names, as Nix shows them.
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
         // Look every name up once, then sort on its first eight bytes (a big-endian integer
         // orders like the bytes) and on the whole name only when those are equal.
         let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = self
-            .entries
+            .flat()
             .iter()
             .map(|e| {
                 let name = e.name.as_str();
@@ -446,56 +496,110 @@ impl Attrs {
     }
     /// Inserts or replaces an entry.
     pub fn insert(&mut self, entry: AttrEntry) {
+        if self.layer.is_some() {
+            self.entries = self.flat().to_vec();
+            self.layer = None;
+        }
         match self.entries.binary_search_by_key(&entry.name, |e| e.name) {
             Ok(i) => self.entries[i] = entry,
             Err(i) => self.entries.insert(i, entry),
         }
     }
-    /// `self // other`: `other` wins. A few names on the right are placed by binary search,
-    /// the runs of the left side between them copied in bulk; otherwise a linear merge.
+    /// `self // other` as a flat set: `other` wins.
     pub fn update(&self, other: &Attrs) -> Attrs {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        if b.len() * 16 <= a.len() {
-            let mut from = 0;
-            for e in b {
-                let rest = &a[from..];
-                let (run, skip) = match rest.binary_search_by_key(&e.name, |x| x.name) {
-                    Ok(k) => (k, 1),
-                    Err(k) => (k, 0),
-                };
-                out.extend_from_slice(&rest[..run]);
-                out.push(e.clone());
-                from += run + skip;
-            }
-            out.extend_from_slice(&a[from..]);
-            return Attrs { entries: out };
+        Attrs { entries: update_slices(self.flat(), other.flat()), layer: None }
+    }
+    /// `base // other`: laid over the shared `base` when `other` is small next to it,
+    /// otherwise a flat set.
+    pub fn update_shared(base: &Rc<Attrs>, other: &Attrs) -> Attrs {
+        let depth = base.layer.as_ref().map_or(0, |l| l.depth);
+        let top = other.flat();
+        if top.len() * 16 > base.len() || depth >= MAX_LAYERS {
+            let below = match &base.layer {
+                Some(l) if l.flat.get().is_none() => std::borrow::Cow::Owned(base.merged()),
+                _ => std::borrow::Cow::Borrowed(base.flat()),
+            };
+            return Attrs { entries: update_slices(&below, top), layer: None };
         }
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
+        let added = top.iter().filter(|e| !base.contains(e.name)).count();
+        Attrs {
+            entries: top.to_vec(),
+            layer: Some(Box::new(Layer {
+                base: base.clone(),
+                len: base.len() + added,
+                depth: depth + 1,
+                flat: std::cell::OnceCell::new(),
+            })),
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        Attrs { entries: out }
     }
     pub fn into_entries(self) -> Vec<AttrEntry> {
-        self.entries
+        match self.layer {
+            None => self.entries,
+            Some(_) => self.flat().to_vec(),
+        }
     }
+}
+
+/// Looks a name up in entries sorted by symbol.
+#[inline]
+fn find_sorted(e: &[AttrEntry], name: Symbol) -> Option<&AttrEntry> {
+    // Small sets: a linear scan beats binary search.
+    if e.len() <= 8 {
+        return e.iter().find(|e| e.name == name);
+    }
+    let (first, last) = (e[0].name.0, e[e.len() - 1].name.0);
+    if name.0 < first || name.0 > last {
+        return None;
+    }
+    // Sets of names interned one after the other (generated names, `listToAttrs`) hold a
+    // dense run of symbols: the position is the offset.
+    if (last - first) as usize == e.len() - 1 {
+        return Some(&e[(name.0 - first) as usize]);
+    }
+    e.binary_search_by_key(&name, |e| e.name).ok().map(|i| &e[i])
+}
+
+/// Sorted entries `a` updated with sorted entries `b` (`b` wins). A few names on the right are
+/// placed by binary search, the runs of the left side between them copied in bulk; otherwise a
+/// linear merge.
+fn update_slices(a: &[AttrEntry], b: &[AttrEntry]) -> Vec<AttrEntry> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    if b.len() * 16 <= a.len() {
+        let mut from = 0;
+        for e in b {
+            let rest = &a[from..];
+            let (run, skip) = match rest.binary_search_by_key(&e.name, |x| x.name) {
+                Ok(k) => (k, 1),
+                Err(k) => (k, 0),
+            };
+            out.extend_from_slice(&rest[..run]);
+            out.push(e.clone());
+            from += run + skip;
+        }
+        out.extend_from_slice(&a[from..]);
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].name.cmp(&b[j].name) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(b[j].clone());
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// A function value: a lambda and the environment it closes over.
@@ -736,6 +840,40 @@ mod tests {
         assert_eq!(value_of(&merged, refs[60]), Some(10));
         assert_eq!(value_of(&merged, refs[10]), Some(10));
         assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
+    }
+
+    #[test]
+    fn layered_updates_agree_with_flat_ones() {
+        let names: Vec<String> = (0..200).map(|i| format!("attrs-test-layer-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let mut layered = Rc::new(set(&refs[..100]));
+        let mut flat = set(&refs[..100]);
+        for k in 0..40 {
+            // Two names per step: one replaced (a different value each time), one new.
+            let entries = vec![
+                AttrEntry { name: Symbol::new(refs[(k * 7) % 100]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(1000 + k as i64)) },
+                AttrEntry { name: Symbol::new(refs[100 + k]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(2000 + k as i64)) },
+            ];
+            let top = Attrs::from_unsorted(entries);
+            layered = Rc::new(Attrs::update_shared(&layered, &top));
+            flat = flat.update(&top);
+            if k == 9 {
+                // A merged (cached) set in the middle of the stack.
+                assert_eq!(layered.iter().count(), flat.len());
+            }
+            assert_eq!(layered.len(), flat.len());
+            for n in &refs {
+                assert_eq!(value_of(&layered, n), value_of(&flat, n), "{n} after {k} steps");
+            }
+            let l: Vec<(Symbol, Option<i64>)> = layered.iter().map(|e| (e.name, value_of(&layered, e.name.as_str()))).collect();
+            let f: Vec<(Symbol, Option<i64>)> = flat.iter().map(|e| (e.name, value_of(&flat, e.name.as_str()))).collect();
+            assert_eq!(l, f);
+        }
+        let mut inserted = (*layered).clone();
+        inserted.insert(AttrEntry { name: Symbol::new(refs[0]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(-1)) });
+        assert_eq!(value_of(&inserted, refs[0]), Some(-1));
+        assert_eq!(inserted.len(), flat.len());
+        assert_eq!(inserted.into_entries().len(), flat.len());
     }
 
     #[test]
