@@ -480,17 +480,18 @@ impl Attrs {
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
         // Look every name up once, then sort on its first eight bytes (a big-endian integer
         // orders like the bytes) and on the whole name only when those are equal.
-        let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = self
-            .flat()
-            .iter()
-            .map(|e| {
-                let name = e.name.as_str();
-                let mut prefix = [0u8; 8];
-                let n = name.len().min(8);
-                prefix[..n].copy_from_slice(&name.as_bytes()[..n]);
-                (u64::from_be_bytes(prefix), name, e)
-            })
-            .collect();
+        let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = Symbol::with_names(|names| {
+            self.flat()
+                .iter()
+                .map(|e| {
+                    let name = names[e.name.0 as usize];
+                    let mut prefix = [0u8; 8];
+                    let n = name.len().min(8);
+                    prefix[..n].copy_from_slice(&name.as_bytes()[..n]);
+                    (u64::from_be_bytes(prefix), name, e)
+                })
+                .collect()
+        });
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         keyed.into_iter().map(|(_, _, e)| e).collect()
     }
