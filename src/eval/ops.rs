@@ -644,6 +644,12 @@ impl Pieces {
                     None => b" ",
                 };
             }
+            // A long string being appended to (`acc + "..."` in a fold) grows in place.
+            if let Some(first) = &self.inline[0] {
+                if first.should_append(self.len) {
+                    return first.append(&slices[1..self.n], context);
+                }
+            }
             return NixString::concat(&slices[..self.n], context);
         }
         let mut buf = Vec::with_capacity(self.len);

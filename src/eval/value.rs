@@ -145,7 +145,21 @@ const NO_SYMBOL: u32 = u32::MAX;
 enum Bytes {
     Inline { len: u8, buf: [u8; INLINE] },
     Heap(Box<[u8]>),
+    /// The first `len` bytes of a buffer with room to grow (see [`AppendBuf`]).
+    Shared(Rc<AppendBuf>, usize),
 }
+
+/// A byte buffer with room at its end, made when a long string is appended to (`acc + "x"` in
+/// a fold), so that appending again to the newest result writes in place instead of copying
+/// the whole string. Strings sharing it each see a prefix; bytes below `used` are never written
+/// again, and only a string whose end is `used` may append.
+struct AppendBuf {
+    bytes: Box<[std::cell::Cell<u8>]>,
+    used: std::cell::Cell<usize>,
+}
+
+/// Results of appending at least this long get a buffer with room to grow.
+const APPEND_MIN: usize = 256;
 
 const _: () = assert!(std::mem::size_of::<StrData>() == 48);
 
@@ -173,6 +187,13 @@ impl Bytes {
         match self {
             Bytes::Inline { len, buf } => &buf[..*len as usize],
             Bytes::Heap(b) => b,
+            Bytes::Shared(buf, len) => {
+                let prefix = &buf.bytes[..*len];
+                // SAFETY: `Cell<u8>` has the layout of `u8`, and bytes below the buffer's `used`
+                // mark (where `len` is) are never written again, so they cannot change while
+                // this view lives.
+                unsafe { std::slice::from_raw_parts(prefix.as_ptr() as *const u8, prefix.len()) }
+            }
         }
     }
 }
@@ -276,6 +297,44 @@ impl NixString {
         };
         NixString(Rc::new(StrData { bytes, context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
+    /// `self` followed by `tails`: written in place after `self` when `self` ends a buffer with
+    /// room, otherwise copied into a new buffer with as much room again. For long strings that
+    /// keep being appended to.
+    pub fn append(&self, tails: &[&[u8]], context: Context) -> NixString {
+        let extra: usize = tails.iter().map(|t| t.len()).sum();
+        if let Bytes::Shared(buf, len) = &self.0.bytes {
+            if *len == buf.used.get() && buf.bytes.len() - len >= extra {
+                let mut at = *len;
+                for t in tails {
+                    for (cell, b) in buf.bytes[at..at + t.len()].iter().zip(t.iter()) {
+                        cell.set(*b);
+                    }
+                    at += t.len();
+                }
+                buf.used.set(at);
+                return NixString(Rc::new(StrData {
+                    bytes: Bytes::Shared(buf.clone(), at),
+                    context,
+                    symbol: std::cell::Cell::new(NO_SYMBOL),
+                }));
+            }
+        }
+        let total = self.len() + extra;
+        let mut v: Vec<std::cell::Cell<u8>> = Vec::with_capacity(total * 2);
+        v.extend(self.as_bytes().iter().map(|b| std::cell::Cell::new(*b)));
+        for t in tails {
+            v.extend(t.iter().map(|b| std::cell::Cell::new(*b)));
+        }
+        v.resize_with(total * 2, || std::cell::Cell::new(0));
+        let buf = Rc::new(AppendBuf { bytes: v.into_boxed_slice(), used: std::cell::Cell::new(total) });
+        NixString(Rc::new(StrData { bytes: Bytes::Shared(buf, total), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// Whether a concatenation starting with `self` and `total` bytes long should append.
+    #[inline]
+    pub fn should_append(&self, total: usize) -> bool {
+        total >= APPEND_MIN && self.len() * 2 >= total
+    }
+
     /// The decimal text of an integer.
     pub fn from_int(i: i64) -> NixString {
         let mut buf = [0u8; 20];
@@ -885,6 +944,30 @@ mod tests {
         let Value::String(n) = Value::symbol_str(Symbol::new("other")) else { panic!("not a string") };
         assert_eq!(n.to_symbol(), Symbol::new("other"));
         assert_eq!(n.as_bytes(), b"other");
+    }
+
+    #[test]
+    fn appending_in_place_keeps_earlier_strings() {
+        let base = NixString::from_slice(&[b'a'; 300]);
+        let one = base.append(&[b"x"], Context(None));
+        let two = one.append(&[b"y", b"z"], Context(None));
+        // Appending to `one` again must not overwrite what `two` sees.
+        let other = one.append(&[b"Q"], Context(None));
+        let three = two.append(&[b"w"], Context(None));
+        assert_eq!(&one.as_bytes()[298..], b"aax");
+        assert_eq!(&two.as_bytes()[298..], b"aaxyz");
+        assert_eq!(&other.as_bytes()[298..], b"aaxQ");
+        assert_eq!(&three.as_bytes()[298..], b"aaxyzw");
+        assert_eq!(three.len(), 304);
+        // Growing past the room copies into a bigger buffer.
+        let mut s = three.clone();
+        for _ in 0..1000 {
+            s = s.append(&[b"0123456789"], Context(None));
+        }
+        assert_eq!(s.len(), 304 + 10_000);
+        assert_eq!(&s.as_bytes()[s.len() - 12..], b"890123456789");
+        assert_eq!(&three.as_bytes()[298..], b"aaxyzw");
+        assert!(base.as_bytes().iter().all(|b| *b == b'a'));
     }
 
     #[test]
