@@ -125,14 +125,15 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         .iter()
         .map(|e| {
             let f = f.clone();
-            let name = Thunk::Ready(Value::symbol_str(e.name));
+            let name = e.name;
             let value = e.value.clone();
             AttrEntry {
-                name: e.name,
+                name,
                 pos: e.pos,
+                // The name's string is only made if the value is demanded.
                 value: Thunk::new_native(move |ev: &mut Evaluator| {
                     let fv = ev.force(&f)?;
-                    ev.call2(&fv, name.clone(), value.clone())
+                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
                 }),
             }
         })

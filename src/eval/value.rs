@@ -537,22 +537,37 @@ impl Attrs {
     }
     /// Entries in lexicographic order of their names, as Nix shows them.
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
-        // Look every name up once, then sort on its first eight bytes (a big-endian integer
-        // orders like the bytes) and on the whole name only when those are equal.
-        let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = Symbol::with_names(|names| {
-            self.flat()
+        // Sort (first eight bytes of the name as a big-endian integer, index) pairs, which order
+        // like the names except among names sharing those eight bytes; such runs are then
+        // sorted on the whole names.
+        let flat = self.flat();
+        Symbol::with_names(|names| {
+            let mut keyed: Vec<(u64, u32)> = flat
                 .iter()
-                .map(|e| {
-                    let name = names[e.name.0 as usize];
+                .enumerate()
+                .map(|(i, e)| {
+                    let name = names[e.name.0 as usize].as_bytes();
                     let mut prefix = [0u8; 8];
                     let n = name.len().min(8);
-                    prefix[..n].copy_from_slice(&name.as_bytes()[..n]);
-                    (u64::from_be_bytes(prefix), name, e)
+                    prefix[..n].copy_from_slice(&name[..n]);
+                    (u64::from_be_bytes(prefix), i as u32)
                 })
-                .collect()
-        });
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        keyed.into_iter().map(|(_, _, e)| e).collect()
+                .collect();
+            keyed.sort_unstable_by_key(|k| k.0);
+            let name_of = |k: &(u64, u32)| names[flat[k.1 as usize].name.0 as usize];
+            let mut start = 0;
+            while start < keyed.len() {
+                let mut end = start + 1;
+                while end < keyed.len() && keyed[end].0 == keyed[start].0 {
+                    end += 1;
+                }
+                if end - start > 1 {
+                    keyed[start..end].sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
+                }
+                start = end;
+            }
+            keyed.into_iter().map(|k| &flat[k.1 as usize]).collect()
+        })
     }
     /// Inserts or replaces an entry.
     pub fn insert(&mut self, entry: AttrEntry) {
@@ -934,6 +949,16 @@ mod tests {
         assert_eq!(value_of(&inserted, refs[0]), Some(-1));
         assert_eq!(inserted.len(), flat.len());
         assert_eq!(inserted.into_entries().len(), flat.len());
+    }
+
+    #[test]
+    fn names_sort_bytewise_including_long_common_prefixes() {
+        let names = ["zeta", "attrs-test-sort-b", "attrs-test-sort-a", "attrs-test-sort", "", "Z", "a", "attrs-test-sorz", "\u{e9}"];
+        let a = set(&names);
+        let sorted: Vec<&str> = a.sorted_by_name().iter().map(|e| e.name.as_str()).collect();
+        let mut expected: Vec<&str> = names.to_vec();
+        expected.sort();
+        assert_eq!(sorted, expected);
     }
 
     #[test]
