@@ -4,8 +4,11 @@
 //! Layout choices, made for speed: a `Value` is 24 bytes (a tag and at most two words: numbers
 //! inline, everything else behind one `Rc`; paths are the one fat `Rc<str>`); a `Thunk` is either an already-known value (no allocation)
 //! or a shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
-//! (binary search for lookups, a linear merge for `//`); iteration in name order (printing,
-//! `attrNames`) sorts on demand. Reference cycles created by recursive scopes (`rec`, `let`) are
+//! (binary search for lookups, direct indexing for dense runs of symbols, a linear merge for
+//! `//`, or a layer over the shared left side when the right side is small); iteration in name
+//! order (printing, `attrNames`) sorts on demand. Strings keep short texts inline in their one
+//! shared cell, remember the symbol they were last looked up as, and long strings that are
+//! appended to grow in place. Reference cycles created by recursive scopes (`rec`, `let`) are
 //! not collected: an evaluation is short-lived and frees everything when the process ends.
 
 use super::expr::LambdaDef;
