@@ -555,7 +555,7 @@ impl Evaluator {
             AttrName::Dynamic(e) => {
                 let v = self.eval(e, env)?;
                 match v {
-                    Value::String(s) => Ok(Some(Symbol::from_bytes(s.as_bytes()))),
+                    Value::String(s) => Ok(Some(s.to_symbol())),
                     Value::Null => Ok(None),
                     other => Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",
@@ -744,7 +744,7 @@ impl Evaluator {
             let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
             let name = match name {
                 Value::Null => continue,
-                Value::String(s) => Symbol::from_bytes(s.as_bytes()),
+                Value::String(s) => s.to_symbol(),
                 other => {
                     return Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",

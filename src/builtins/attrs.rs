@@ -40,7 +40,7 @@ fn attr_values(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn name_arg(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str) -> EvalResult<Symbol> {
     let s = ev.arg_string(args, idx, name)?;
-    Ok(Symbol::from_bytes(s.as_bytes()))
+    Ok(s.to_symbol())
 }
 
 pub fn missing_attr(name: Symbol, attrs: &Attrs) -> EvalError {
@@ -84,7 +84,7 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let mut remove = Vec::with_capacity(names.0.len());
     for t in names.0.iter() {
         let s = ev.force_str(t, "while evaluating the values of the second argument passed to builtins.removeAttrs")?;
-        remove.push(Symbol::from_bytes(s.as_bytes()));
+        remove.push(s.to_symbol());
     }
     if remove.is_empty() {
         return Ok(Value::Attrs(a));
@@ -110,7 +110,7 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             Some(v) => v,
             None => return Err(missing_attr(sym::value, &item)),
         };
-        entries.push(AttrEntry { name: Symbol::from_bytes(name.as_bytes()), pos: value.pos, value: value.value.clone() });
+        entries.push(AttrEntry { name: name.to_symbol(), pos: value.pos, value: value.value.clone() });
     }
     // Stable sort keeps the first of duplicate names first; `from_unsorted` keeps the first.
     entries.sort_by_key(|e| e.name);
@@ -125,14 +125,15 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         .iter()
         .map(|e| {
             let f = f.clone();
-            let name = Thunk::Ready(Value::symbol_str(e.name));
+            let name = e.name;
             let value = e.value.clone();
             AttrEntry {
-                name: e.name,
+                name,
                 pos: e.pos,
+                // The name's string is only made if the value is demanded.
                 value: Thunk::new_native(move |ev: &mut Evaluator| {
                     let fv = ev.force(&f)?;
-                    ev.call2(&fv, name.clone(), value.clone())
+                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
                 }),
             }
         })

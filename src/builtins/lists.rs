@@ -126,28 +126,46 @@ fn gen_list(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn concat_lists(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let l = ev.arg_list(args, 0, "concatLists")?;
-    let mut out = Vec::new();
+    // Force every list first (in order), then copy once into an exactly sized list.
+    let mut lists = Vec::with_capacity(l.0.len());
     for t in l.0.iter() {
-        let inner = ev.force_list(t, "while evaluating a value of the list passed to builtins.concatLists")?;
-        out.extend(inner.0.iter().cloned());
+        lists.push(ev.force_list(t, "while evaluating a value of the list passed to builtins.concatLists")?);
     }
-    Ok(Value::list(out))
+    Ok(join_lists(&lists))
+}
+
+/// The concatenation of lists in one exactly sized allocation; a single non-empty list is
+/// shared.
+fn join_lists(lists: &[std::rc::Rc<List>]) -> Value {
+    let mut non_empty = lists.iter().filter(|l| !l.0.is_empty());
+    match (non_empty.next(), non_empty.next()) {
+        (None, _) => Value::list(Vec::new()),
+        (Some(only), None) => Value::List(only.clone()),
+        _ => {
+            let total = lists.iter().map(|l| l.0.len()).sum();
+            let mut out = Vec::with_capacity(total);
+            for l in lists {
+                out.extend_from_slice(&l.0);
+            }
+            Value::list(out)
+        }
+    }
 }
 
 fn concat_map(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = ev.arg_function(args, 0, "concatMap")?;
     let l = ev.arg_list(args, 1, "concatMap")?;
-    let mut out = Vec::new();
+    let mut lists = Vec::with_capacity(l.0.len());
     for t in l.0.iter() {
         match ev.call1(&f, t.clone())? {
-            Value::List(inner) => out.extend(inner.0.iter().cloned()),
+            Value::List(inner) => lists.push(inner),
             other => {
                 return Err(type_err("a list", &other)
                     .frame(Pos::NONE, "while evaluating the return value of the function passed to builtins.concatMap"))
             }
         }
     }
-    Ok(Value::list(out))
+    Ok(join_lists(&lists))
 }
 
 fn elem(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -284,7 +302,7 @@ fn group_by(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
     for t in l.0.iter() {
         let key = match ev.call1(&f, t.clone())? {
-            Value::String(s) => Symbol::from_bytes(s.as_bytes()),
+            Value::String(s) => s.to_symbol(),
             other => {
                 return Err(type_err("a string", &other)
                     .frame(Pos::NONE, "while evaluating the return value of the grouping function passed to builtins.groupBy"))

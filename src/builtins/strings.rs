@@ -27,13 +27,16 @@ pub fn coerce_arg(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str, ho
 }
 
 fn to_string(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    if let Value::Opaque(o) = ev.arg(args, 0, "toString")? {
-        if !ev.caches.opaque.in_derivation() {
-            return Ok(crate::eval::opaque::derived_value(&o, "(toString)"));
+    let v = ev.arg(args, 0, "toString")?;
+    match v {
+        Value::String(_) => Ok(v),
+        Value::Int(i) => Ok(Value::String(NixString::from_int(i))),
+        Value::Opaque(ref o) if !ev.caches.opaque.in_derivation() => Ok(crate::eval::opaque::derived_value(o, "(toString)")),
+        _ => {
+            let s = ev.coerce_to_string(&v, Coercion::TO_STRING).map_err(|e| arg_frame(e, 0, "toString"))?;
+            Ok(Value::String(s))
         }
     }
-    let s = coerce_arg(ev, args, 0, "toString", Coercion::TO_STRING)?;
-    Ok(Value::String(s))
 }
 
 fn substring(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

@@ -230,7 +230,7 @@ impl Evaluator {
                         if a.is_empty() {
                             return Ok(r.clone());
                         }
-                        Ok(Value::attrs(a.update(b)))
+                        Ok(Value::attrs(Attrs::update_shared(a, b)))
                     }
                     (Value::Opaque(_), _) | (_, Value::Opaque(_)) => super::opaque::update(&l, &r).map_err(|e| e.at(pos)),
                     (Value::Attrs(_), other) | (other, _) => Err(EvalError::type_error(format!(
@@ -271,91 +271,123 @@ impl Evaluator {
     /// CppNix's `ExprConcatStrings`: the first part's type decides between number addition,
     /// path concatenation and string concatenation. Parts may come already evaluated (`+`
     /// evaluates its left operand first to try the integer fast path).
+    ///
+    /// Strings are coerced part by part (in order, as the reference does) and kept; the result
+    /// is then built in one exactly sized allocation, and its context is only computed when a
+    /// part has one.
     #[inline(never)]
     fn concat_from(
         &mut self,
-        parts: impl Iterator<Item = Part>,
+        mut parts: impl Iterator<Item = Part>,
         force_string: bool,
         pos: Pos,
         env: &Env,
     ) -> EvalResult {
-        #[derive(PartialEq, Clone, Copy)]
-        enum Kind {
-            Int,
-            Float,
-            Path,
-            Str,
+        let first = match parts.next() {
+            Some(Part::Done(v)) => v,
+            Some(Part::Todo(e)) => self.eval(e, env)?,
+            None => return Ok(Value::String(NixString::from_slice(b""))),
+        };
+        if !force_string {
+            match first {
+                Value::Int(n) => return self.concat_numbers(n, 0.0, false, parts, pos, env),
+                Value::Float(f) => return self.concat_numbers(0, f, true, parts, pos, env),
+                Value::Path(_) => return self.concat_path(first, parts, pos, env),
+                _ => {}
+            }
         }
-        let mut kind = Kind::Str;
-        let mut n: i64 = 0;
-        let mut nf: f64 = 0.0;
-        let mut buf: Vec<u8> = Vec::new();
-        let mut ctx: Vec<Box<str>> = Vec::new();
-        for (i, part) in parts.enumerate() {
+        let mut pieces = Pieces::new();
+        let mut v = first;
+        loop {
+            if let Value::Opaque(o) = &v {
+                return Ok(super::opaque::derived_value(o, "+\"…\""));
+            }
+            let s = match v {
+                Value::String(s) => s,
+                other => self
+                    .coerce_to_string(&other, Coercion::INTERPOLATE)
+                    .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?,
+            };
+            pieces.push(s);
+            v = match parts.next() {
+                Some(Part::Done(v)) => v,
+                Some(Part::Todo(e)) => self.eval(e, env)?,
+                None => break,
+            };
+        }
+        Ok(Value::String(pieces.join()))
+    }
+
+    /// The numeric case of `concat_from`: integer addition (with overflow errors) until a float
+    /// appears.
+    fn concat_numbers(
+        &mut self,
+        mut n: i64,
+        mut nf: f64,
+        mut float: bool,
+        parts: impl Iterator<Item = Part>,
+        pos: Pos,
+        env: &Env,
+    ) -> EvalResult {
+        for part in parts {
             let v = match part {
                 Part::Done(v) => v,
                 Part::Todo(e) => self.eval(e, env)?,
             };
-            if i == 0 && !force_string {
-                kind = match v {
-                    Value::Int(_) => Kind::Int,
-                    Value::Float(_) => Kind::Float,
-                    Value::Path(_) => Kind::Path,
-                    _ => Kind::Str,
-                };
-            }
-            match kind {
-                Kind::Int => match v {
-                    Value::Int(x) => {
-                        n = n.checked_add(x).ok_or_else(|| int_overflow("adding", n, "+", x).at(pos))?;
-                    }
-                    Value::Float(f) => {
-                        kind = Kind::Float;
-                        nf = n as f64 + f;
-                    }
-                    other => {
-                        return Err(EvalError::type_error(format!(
-                            "cannot add {} to an integer",
-                            other.type_phrase()
-                        ))
-                        .at(pos))
-                    }
-                },
-                Kind::Float => match v {
+            if float {
+                match v {
                     Value::Int(x) => nf += x as f64,
                     Value::Float(f) => nf += f,
                     other => {
                         return Err(EvalError::type_error(format!("cannot add {} to a float", other.type_phrase())).at(pos))
                     }
-                },
-                Kind::Path | Kind::Str => {
-                    if let Value::Opaque(o) = &v {
-                        return Ok(super::opaque::derived_value(o, "+\"…\""));
+                }
+            } else {
+                match v {
+                    Value::Int(x) => {
+                        n = n.checked_add(x).ok_or_else(|| int_overflow("adding", n, "+", x).at(pos))?;
                     }
-                    let coercion = Coercion { more: false, copy_to_store: kind == Kind::Str };
-                    let s = self
-                        .coerce_to_string(&v, coercion)
-                        .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?;
-                    buf.extend_from_slice(s.as_bytes());
-                    s.context().extend_into(&mut ctx);
+                    Value::Float(f) => {
+                        float = true;
+                        nf = n as f64 + f;
+                    }
+                    other => {
+                        return Err(EvalError::type_error(format!("cannot add {} to an integer", other.type_phrase())).at(pos))
+                    }
                 }
             }
         }
-        match kind {
-            Kind::Int => Ok(Value::Int(n)),
-            Kind::Float => Ok(Value::Float(nf)),
-            Kind::Path => {
-                if !ctx.is_empty() {
-                    return Err(EvalError::eval(format!(
-                        "a string that refers to a store path cannot be appended to a path"
-                    ))
-                    .at(pos));
-                }
-                let s = String::from_utf8_lossy(&buf);
-                Ok(Value::Path(super::lower::canon_path(&s).into()))
+        Ok(if float { Value::Float(nf) } else { Value::Int(n) })
+    }
+
+    /// The path case of `concat_from`: the parts' text appended to the path (paths in later
+    /// parts are not copied to the store), then canonicalised.
+    #[inline(never)]
+    fn concat_path(&mut self, first: Value, parts: impl Iterator<Item = Part>, pos: Pos, env: &Env) -> EvalResult {
+        let mut buf: Vec<u8> = Vec::new();
+        let mut has_ctx = false;
+        let mut next = Some(first);
+        let mut parts = parts;
+        while let Some(v) = next {
+            if let Value::Opaque(o) = &v {
+                return Ok(super::opaque::derived_value(o, "+\"…\""));
             }
-            Kind::Str => Ok(Value::String(NixString::with_context(buf.into_boxed_slice(), Context::from_vec(ctx)))),
+            let s = self
+                .coerce_to_string(&v, Coercion::PLAIN)
+                .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?;
+            buf.extend_from_slice(s.as_bytes());
+            has_ctx |= s.has_context();
+            next = match parts.next() {
+                Some(Part::Done(v)) => Some(v),
+                Some(Part::Todo(e)) => Some(self.eval(e, env)?),
+                None => None,
+            };
         }
+        if has_ctx {
+            return Err(EvalError::eval("a string that refers to a store path cannot be appended to a path").at(pos));
+        }
+        let s = String::from_utf8_lossy(&buf);
+        Ok(Value::Path(super::lower::canon_path(&s).into()))
     }
 
     /// Coerces a value to a string following CppNix's `coerceToString`.
@@ -367,9 +399,9 @@ impl Evaluator {
                 if how.copy_to_store {
                     let store_path = self.copy_path_to_store(p)?;
                     let ctx = Context::single(&store_path);
-                    Ok(NixString::with_context(store_path.into_bytes().into_boxed_slice(), ctx))
+                    Ok(NixString::from_vec(store_path.into_bytes(), ctx))
                 } else {
-                    Ok(NixString::new(p.as_bytes().into()))
+                    Ok(NixString::from_slice(p.as_bytes()))
                 }
             }
             Value::Attrs(a) => {
@@ -385,26 +417,24 @@ impl Evaluator {
                 Err(EvalError::type_error(format!("cannot coerce a set to a string: {}", short(v))))
             }
             _ if how.more => match v {
-                Value::Null => Ok(NixString::new(Box::new([]))),
-                Value::Bool(true) => Ok(NixString::new(b"1".to_vec().into_boxed_slice())),
-                Value::Bool(false) => Ok(NixString::new(Box::new([]))),
-                Value::Int(i) => Ok(NixString::new(i.to_string().into_bytes().into_boxed_slice())),
+                Value::Null | Value::Bool(false) => Ok(NixString::from_slice(b"")),
+                Value::Bool(true) => Ok(NixString::from_slice(b"1")),
+                Value::Int(i) => Ok(NixString::from_int(*i)),
                 Value::Float(f) => Ok(NixString::new(crate::print::format_float_to_string(*f).into_bytes().into_boxed_slice())),
                 Value::List(l) => {
-                    let mut buf = Vec::new();
-                    let mut ctx = Vec::new();
+                    // Elements are joined by spaces, except after an empty list.
+                    let mut pieces = Pieces::new();
                     let len = l.0.len();
                     for (i, t) in l.0.iter().enumerate() {
                         let item = self.force(t)?;
                         let s = self.coerce_to_string(&item, how)?;
-                        buf.extend_from_slice(s.as_bytes());
-                        s.context().extend_into(&mut ctx);
+                        pieces.push(s);
                         let empty_list = matches!(&item, Value::List(x) if x.0.is_empty());
                         if i + 1 < len && !empty_list {
-                            buf.push(b' ');
+                            pieces.push_space();
                         }
                     }
-                    Ok(NixString::with_context(buf.into_boxed_slice(), Context::from_vec(ctx)))
+                    Ok(pieces.join())
                 }
                 _ => Err(EvalError::type_error(format!("cannot coerce {} to a string: {}", v.type_phrase(), short(v)))),
             },
@@ -549,6 +579,93 @@ impl Evaluator {
         } else {
             Ok(Ordering::Equal)
         }
+    }
+}
+
+/// The strings of a concatenation, kept until all are known so that the result is allocated
+/// once with its exact size. The first few live on the stack.
+pub struct Pieces {
+    inline: [Option<NixString>; 8],
+    n: usize,
+    spill: Vec<Option<NixString>>,
+    len: usize,
+    with_context: usize,
+}
+
+impl Pieces {
+    #[inline]
+    pub fn new() -> Pieces {
+        Pieces { inline: Default::default(), n: 0, spill: Vec::new(), len: 0, with_context: 0 }
+    }
+
+    #[inline]
+    pub fn push(&mut self, s: NixString) {
+        self.len += s.len();
+        self.with_context += s.has_context() as usize;
+        if self.n < self.inline.len() {
+            self.inline[self.n] = Some(s);
+        } else {
+            self.spill.push(Some(s));
+        }
+        self.n += 1;
+    }
+
+    /// A separating space (`toString` of a list).
+    pub fn push_space(&mut self) {
+        self.len += 1;
+        if self.n < self.inline.len() {
+            self.inline[self.n] = None;
+        } else {
+            self.spill.push(None);
+        }
+        self.n += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Option<NixString>> + Clone {
+        self.inline[..self.n.min(self.inline.len())].iter().chain(self.spill.iter())
+    }
+
+    /// The concatenated string. A single string comes back shared, not copied.
+    pub fn join(self) -> NixString {
+        if self.n == 1 {
+            if let Some(s) = &self.inline[0] {
+                return s.clone();
+            }
+        }
+        let context = match self.with_context {
+            0 => Context(None),
+            _ => Context::union_of(self.iter().flatten()),
+        };
+        let mut slices: [&[u8]; 8] = [b""; 8];
+        if self.n <= slices.len() {
+            for (k, p) in self.iter().enumerate() {
+                slices[k] = match p {
+                    Some(s) => s.as_bytes(),
+                    None => b" ",
+                };
+            }
+            // A long string being appended to (`acc + "..."` in a fold) grows in place.
+            if let Some(first) = &self.inline[0] {
+                if first.should_append(self.len) {
+                    return first.append(&slices[1..self.n], context);
+                }
+            }
+            return NixString::concat(&slices[..self.n], context);
+        }
+        let mut buf = Vec::with_capacity(self.len);
+        for p in self.iter() {
+            match p {
+                Some(s) => buf.extend_from_slice(s.as_bytes()),
+                None => buf.push(b' '),
+            }
+        }
+        NixString::from_vec(buf, context)
+    }
+}
+
+impl Default for Pieces {
+    fn default() -> Self {
+        Pieces::new()
     }
 }
 

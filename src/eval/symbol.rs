@@ -64,6 +64,11 @@ impl Symbol {
     pub fn as_str(self) -> &'static str {
         INTERNER.with(|i| i.borrow().names[self.0 as usize])
     }
+    /// Runs `f` with the table of all names (indexed by symbol id), for callers that look up
+    /// many names at once. `f` must not intern.
+    pub fn with_names<R>(f: impl FnOnce(&[&'static str]) -> R) -> R {
+        INTERNER.with(|i| f(&i.borrow().names))
+    }
 }
 
 impl std::fmt::Display for Symbol {

@@ -5,9 +5,13 @@
 //! everything else behind one thin pointer), so a `Value`, a `Thunk` and an `EvalResult` all
 //! travel in two registers; a `Thunk` is either an already-known value (no allocation) or a
 //! shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
-//! (binary search for lookups, a linear merge for `//`); iteration in name order (printing,
-//! `attrNames`) sorts on demand. Reference cycles created by recursive scopes (`rec`, `let`) are
-//! not collected: an evaluation is short-lived and frees everything when the process ends.
+//! (binary search for lookups, direct indexing for dense runs of symbols, a linear merge for
+//! `//`, or a layer over the shared left side when the right side is small); iteration in name
+//! order (printing, `attrNames`) sorts on demand. Strings keep short texts inline in their one
+//! shared cell, remember the symbol they were last looked up as, and long strings that are
+//! appended to grow in place. Reference cycles created by recursive scopes (`rec`, `let`) are
+//! broken by `cycles` once unreachable (in large evaluations); what that misses is freed
+//! when the process ends.
 
 use super::expr::LambdaDef;
 use super::symbol::Symbol;
@@ -130,7 +134,7 @@ impl Value {
     }
 
     pub fn str(s: &str) -> Value {
-        Value::String(NixString::new(s.as_bytes().into()))
+        Value::String(NixString::from_slice(s.as_bytes()))
     }
 
     pub fn attrs(a: Attrs) -> Value {
@@ -149,7 +153,7 @@ impl Value {
             if cache.len() <= i {
                 cache.resize(i + 1, None);
             }
-            Value::String(cache[i].get_or_insert_with(|| NixString::new(name.as_str().as_bytes().into())).clone())
+            Value::String(cache[i].get_or_insert_with(|| NixString::of_symbol(name)).clone())
         })
     }
 
@@ -171,9 +175,76 @@ pub struct List(pub Vec<Thunk>);
 #[derive(Clone)]
 pub struct NixString(Rc<StrData>);
 
+/// The shared part of a [`NixString`]: short strings keep their bytes inline (one allocation
+/// per string), longer ones behind their own box. A string used as an attribute name remembers
+/// its symbol, so that looking the same string up again does not hash it.
 pub struct StrData {
-    pub bytes: Box<[u8]>,
-    pub context: Context,
+    bytes: Bytes,
+    context: Context,
+    symbol: std::cell::Cell<u32>,
+}
+
+/// Bytes up to this length are stored inside the string's shared cell (which then takes 64
+/// bytes with its counts).
+const INLINE: usize = 22;
+
+/// `StrData::symbol` when the symbol is not known yet.
+const NO_SYMBOL: u32 = u32::MAX;
+
+enum Bytes {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Heap(Box<[u8]>),
+    /// The first `len` bytes of a buffer with room to grow (see [`AppendBuf`]).
+    Shared(Rc<AppendBuf>, usize),
+}
+
+/// A byte buffer with room at its end, made when a long string is appended to (`acc + "x"` in
+/// a fold), so that appending again to the newest result writes in place instead of copying
+/// the whole string. Strings sharing it each see a prefix; bytes below `used` are never written
+/// again, and only a string whose end is `used` may append.
+struct AppendBuf {
+    bytes: Box<[std::cell::Cell<u8>]>,
+    used: std::cell::Cell<usize>,
+}
+
+/// Results of appending at least this long get a buffer with room to grow.
+const APPEND_MIN: usize = 256;
+
+const _: () = assert!(std::mem::size_of::<StrData>() == 48);
+
+impl Bytes {
+    #[inline]
+    fn from_slice(b: &[u8]) -> Bytes {
+        if b.len() <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..b.len()].copy_from_slice(b);
+            Bytes::Inline { len: b.len() as u8, buf }
+        } else {
+            Bytes::Heap(b.into())
+        }
+    }
+    #[inline]
+    fn from_box(b: Box<[u8]>) -> Bytes {
+        if b.len() <= INLINE {
+            Bytes::from_slice(&b)
+        } else {
+            Bytes::Heap(b)
+        }
+    }
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Inline { len, buf } => &buf[..*len as usize],
+            Bytes::Heap(b) => b,
+            Bytes::Shared(buf, len) => {
+                let prefix = &buf.bytes[..*len];
+                // SAFETY: `Cell<u8>` has the layout of `u8`, and bytes below the buffer's `used`
+                // mark (where `len` is) are never written again, so they cannot change while
+                // this view lives.
+                unsafe { std::slice::from_raw_parts(prefix.as_ptr() as *const u8, prefix.len()) }
+            }
+        }
+    }
 }
 
 /// A string context: a sorted, duplicate-free set of elements in CppNix's encoding
@@ -217,34 +288,184 @@ impl Context {
             }
         }
     }
+    /// The union of the contexts of `strings`: shared when at most one of them has a context.
+    pub fn union_of<'a>(strings: impl Iterator<Item = &'a NixString> + Clone) -> Context {
+        let mut with = strings.clone().filter(|s| s.has_context());
+        let Some(first) = with.next() else { return Context(None) };
+        if with.next().is_none() {
+            return first.context().clone();
+        }
+        let mut acc = Vec::new();
+        for s in strings {
+            s.context().extend_into(&mut acc);
+        }
+        Context::from_vec(acc)
+    }
 }
 
 impl NixString {
     pub fn new(bytes: Box<[u8]>) -> NixString {
-        NixString(Rc::new(StrData { bytes, context: Context(None) }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context: Context(None), symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
     pub fn with_context(bytes: Box<[u8]>, context: Context) -> NixString {
-        NixString(Rc::new(StrData { bytes, context }))
+        NixString(Rc::new(StrData { bytes: Bytes::from_box(bytes), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
     }
+    /// A string without context holding a copy of `bytes`.
+    #[inline]
+    pub fn from_slice(bytes: &[u8]) -> NixString {
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context: Context(None), symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// A string holding a copy of `bytes` with the given context.
+    pub fn from_slice_ctx(bytes: &[u8], context: Context) -> NixString {
+        NixString(Rc::new(StrData { bytes: Bytes::from_slice(bytes), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// A string from a buffer, with the given context. Short strings are copied inline; a
+    /// longer buffer is kept (without a copy when its capacity is exact).
+    pub fn from_vec(bytes: Vec<u8>, context: Context) -> NixString {
+        let bytes = if bytes.len() <= INLINE { Bytes::from_slice(&bytes) } else { Bytes::Heap(bytes.into_boxed_slice()) };
+        NixString(Rc::new(StrData { bytes, context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// The concatenation of `pieces` with the given context, built in one exactly sized
+    /// allocation (none beyond the string's cell for short results).
+    pub fn concat(pieces: &[&[u8]], context: Context) -> NixString {
+        let total: usize = pieces.iter().map(|p| p.len()).sum();
+        let bytes = if total <= INLINE {
+            let mut buf = [0u8; INLINE];
+            let mut at = 0;
+            for p in pieces {
+                buf[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+            Bytes::Inline { len: total as u8, buf }
+        } else {
+            let mut v = Vec::with_capacity(total);
+            for p in pieces {
+                v.extend_from_slice(p);
+            }
+            Bytes::Heap(v.into_boxed_slice())
+        };
+        NixString(Rc::new(StrData { bytes, context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// `self` followed by `tails`: written in place after `self` when `self` ends a buffer with
+    /// room, otherwise copied into a new buffer with as much room again. For long strings that
+    /// keep being appended to.
+    pub fn append(&self, tails: &[&[u8]], context: Context) -> NixString {
+        let extra: usize = tails.iter().map(|t| t.len()).sum();
+        if let Bytes::Shared(buf, len) = &self.0.bytes {
+            if *len == buf.used.get() && buf.bytes.len() - len >= extra {
+                let mut at = *len;
+                for t in tails {
+                    for (cell, b) in buf.bytes[at..at + t.len()].iter().zip(t.iter()) {
+                        cell.set(*b);
+                    }
+                    at += t.len();
+                }
+                buf.used.set(at);
+                return NixString(Rc::new(StrData {
+                    bytes: Bytes::Shared(buf.clone(), at),
+                    context,
+                    symbol: std::cell::Cell::new(NO_SYMBOL),
+                }));
+            }
+        }
+        let total = self.len() + extra;
+        let mut v: Vec<std::cell::Cell<u8>> = Vec::with_capacity(total * 2);
+        v.extend(self.as_bytes().iter().map(|b| std::cell::Cell::new(*b)));
+        for t in tails {
+            v.extend(t.iter().map(|b| std::cell::Cell::new(*b)));
+        }
+        v.resize_with(total * 2, || std::cell::Cell::new(0));
+        let buf = Rc::new(AppendBuf { bytes: v.into_boxed_slice(), used: std::cell::Cell::new(total) });
+        NixString(Rc::new(StrData { bytes: Bytes::Shared(buf, total), context, symbol: std::cell::Cell::new(NO_SYMBOL) }))
+    }
+    /// Whether a concatenation starting with `self` and `total` bytes long should append.
+    #[inline]
+    pub fn should_append(&self, total: usize) -> bool {
+        total >= APPEND_MIN && self.len() * 2 >= total
+    }
+
+    /// The decimal text of an integer.
+    pub fn from_int(i: i64) -> NixString {
+        let mut buf = [0u8; 20];
+        let text = format_int(i, &mut buf);
+        NixString::from_slice(text)
+    }
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0.bytes
+        self.0.bytes.as_slice()
     }
     /// The text, with invalid UTF-8 replaced (for messages and names).
     pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0.bytes)
+        String::from_utf8_lossy(self.as_bytes())
     }
+    #[inline]
     pub fn context(&self) -> &Context {
         &self.0.context
     }
+    #[inline]
     pub fn has_context(&self) -> bool {
         !self.0.context.is_empty()
     }
+    #[inline]
     pub fn len(&self) -> usize {
-        self.0.bytes.len()
+        self.as_bytes().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.bytes.is_empty()
+        self.len() == 0
     }
+    /// The attribute name this string denotes (interned on first use, then remembered).
+    #[inline]
+    pub fn to_symbol(&self) -> Symbol {
+        let known = self.0.symbol.get();
+        if known != NO_SYMBOL {
+            return Symbol(known);
+        }
+        let sym = Symbol::from_bytes(self.as_bytes());
+        self.0.symbol.set(sym.0);
+        sym
+    }
+
+    /// The string of a symbol's name, knowing its symbol.
+    fn of_symbol(name: Symbol) -> NixString {
+        let s = NixString::from_slice(name.as_str().as_bytes());
+        s.0.symbol.set(name.0);
+        s
+    }
+
+    /// The same bytes without a context (shared when there is none).
+    pub fn without_context(&self) -> NixString {
+        if !self.has_context() {
+            return self.clone();
+        }
+        NixString::from_slice(self.as_bytes())
+    }
+}
+
+/// Writes the decimal text of `i` at the end of `buf` and returns it.
+pub fn format_int(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    while n >= 100 {
+        let k = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    }
+    if n >= 10 {
+        let k = n as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + n as u8;
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
 }
 
 /// One attribute: its name, where it was defined, and its (possibly lazy) value.
@@ -256,106 +477,253 @@ pub struct AttrEntry {
 }
 
 /// An attribute set, sorted by symbol id.
+///
+/// `big // small` does not copy `big`: the result holds `small`'s entries laid over a shared
+/// `big` (a layer). Lookups try the layers from the top; the first iteration of a layered set
+/// merges them once (cached). Layers stack at most [`MAX_LAYERS`] deep; past that, or when the
+/// right side is not small, `//` builds a flat set.
 #[derive(Clone, Default)]
 pub struct Attrs {
+    /// This set's own entries, sorted by symbol: all of them for a flat set, the top layer's
+    /// for a layered one.
     entries: Vec<AttrEntry>,
+    layer: Option<Box<Layer>>,
 }
+
+/// What lies below the entries of a layered set.
+#[derive(Clone)]
+struct Layer {
+    /// The set the entries were laid over; they shadow its entries of the same names.
+    base: Rc<Attrs>,
+    /// The number of distinct names of the whole set.
+    len: usize,
+    /// The number of layers, this one included, above the first flat set.
+    depth: u32,
+    /// All entries merged, made on first iteration.
+    flat: std::cell::OnceCell<Vec<AttrEntry>>,
+}
+
+/// How many layers `//` stacks before it builds a flat set.
+const MAX_LAYERS: u32 = 16;
 
 impl Attrs {
     pub fn with_capacity(n: usize) -> Attrs {
-        Attrs { entries: Vec::with_capacity(n) }
+        Attrs { entries: Vec::with_capacity(n), layer: None }
     }
 
     /// Builds a set from entries in any order. On duplicate names the first one is kept.
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
         entries.sort_by_key(|e| e.name);
         entries.dedup_by_key(|e| e.name);
-        Attrs { entries }
+        Attrs { entries, layer: None }
     }
 
     /// Builds a set from entries already sorted by symbol without duplicates.
     pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries }
+        Attrs { entries, layer: None }
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.layer {
+            None => self.entries.len(),
+            Some(l) => l.len,
+        }
     }
+    #[inline]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
+    #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Thunk> {
         self.get_entry(name).map(|e| &e.value)
     }
+    #[inline]
     pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
-        // Small sets: a linear scan beats binary search.
-        if self.entries.len() <= 8 {
-            return self.entries.iter().find(|e| e.name == name);
+        match find_sorted(&self.entries, name) {
+            Some(e) => Some(e),
+            None => match &self.layer {
+                None => None,
+                Some(l) => l.base.get_entry(name),
+            },
         }
-        self.entries.binary_search_by_key(&name, |e| e.name).ok().map(|i| &self.entries[i])
     }
     pub fn contains(&self, name: Symbol) -> bool {
         self.get_entry(name).is_some()
     }
+    /// All entries in symbol order.
+    #[inline]
+    fn flat(&self) -> &[AttrEntry] {
+        match &self.layer {
+            None => &self.entries,
+            Some(l) => l.flat.get_or_init(|| self.merged()),
+        }
+    }
+    /// The entries of a layered set merged into one vector (not cached).
+    fn merged(&self) -> Vec<AttrEntry> {
+        // Merge the layers' own entries from the top down (upper layers win), then lay the
+        // result over the first flat (or already merged) set below.
+        let Some(top) = &self.layer else { return self.entries.clone() };
+        let mut over: Vec<AttrEntry> = self.entries.clone();
+        let mut at: &Attrs = &top.base;
+        loop {
+            match &at.layer {
+                None => return update_slices(&at.entries, &over),
+                Some(l) => {
+                    if let Some(flat) = l.flat.get() {
+                        return update_slices(flat, &over);
+                    }
+                    over = update_slices(&at.entries, &over);
+                    at = &l.base;
+                }
+            }
+        }
+    }
     /// Entries in symbol order (not name order).
     pub fn iter(&self) -> std::slice::Iter<'_, AttrEntry> {
-        self.entries.iter()
+        self.flat().iter()
     }
     /// Entries in lexicographic order of their names, as Nix shows them.
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
-        // Look every name up once, then sort on its first eight bytes (a big-endian integer
-        // orders like the bytes) and on the whole name only when those are equal.
-        let mut keyed: Vec<(u64, &'static str, &AttrEntry)> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let name = e.name.as_str();
-                let mut prefix = [0u8; 8];
-                let n = name.len().min(8);
-                prefix[..n].copy_from_slice(&name.as_bytes()[..n]);
-                (u64::from_be_bytes(prefix), name, e)
-            })
-            .collect();
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        keyed.into_iter().map(|(_, _, e)| e).collect()
+        // Sort (first eight bytes of the name as a big-endian integer, index) pairs, which order
+        // like the names except among names sharing those eight bytes; such runs are then
+        // sorted on the whole names.
+        let flat = self.flat();
+        Symbol::with_names(|names| {
+            let mut keyed: Vec<(u64, u32)> = flat
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let name = names[e.name.0 as usize].as_bytes();
+                    let mut prefix = [0u8; 8];
+                    let n = name.len().min(8);
+                    prefix[..n].copy_from_slice(&name[..n]);
+                    (u64::from_be_bytes(prefix), i as u32)
+                })
+                .collect();
+            keyed.sort_unstable_by_key(|k| k.0);
+            let name_of = |k: &(u64, u32)| names[flat[k.1 as usize].name.0 as usize];
+            let mut start = 0;
+            while start < keyed.len() {
+                let mut end = start + 1;
+                while end < keyed.len() && keyed[end].0 == keyed[start].0 {
+                    end += 1;
+                }
+                if end - start > 1 {
+                    keyed[start..end].sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
+                }
+                start = end;
+            }
+            keyed.into_iter().map(|k| &flat[k.1 as usize]).collect()
+        })
     }
     /// Inserts or replaces an entry.
     pub fn insert(&mut self, entry: AttrEntry) {
+        if self.layer.is_some() {
+            self.entries = self.flat().to_vec();
+            self.layer = None;
+        }
         match self.entries.binary_search_by_key(&entry.name, |e| e.name) {
             Ok(i) => self.entries[i] = entry,
             Err(i) => self.entries.insert(i, entry),
         }
     }
-    /// `self // other`: a linear merge; `other` wins.
+    /// `self // other` as a flat set: `other` wins.
     pub fn update(&self, other: &Attrs) -> Attrs {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
+        Attrs { entries: update_slices(self.flat(), other.flat()), layer: None }
+    }
+    /// `base // other`: laid over the shared `base` when `other` is small next to it,
+    /// otherwise a flat set.
+    pub fn update_shared(base: &Rc<Attrs>, other: &Attrs) -> Attrs {
+        let depth = base.layer.as_ref().map_or(0, |l| l.depth);
+        let top = other.flat();
+        if top.len() * 16 > base.len() || depth >= MAX_LAYERS {
+            let below = match &base.layer {
+                Some(l) if l.flat.get().is_none() => std::borrow::Cow::Owned(base.merged()),
+                _ => std::borrow::Cow::Borrowed(base.flat()),
+            };
+            return Attrs { entries: update_slices(&below, top), layer: None };
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        Attrs { entries: out }
+        let added = top.iter().filter(|e| !base.contains(e.name)).count();
+        Attrs {
+            entries: top.to_vec(),
+            layer: Some(Box::new(Layer {
+                base: base.clone(),
+                len: base.len() + added,
+                depth: depth + 1,
+                flat: std::cell::OnceCell::new(),
+            })),
+        }
     }
     pub fn into_entries(self) -> Vec<AttrEntry> {
-        self.entries
+        match self.layer {
+            None => self.entries,
+            Some(_) => self.flat().to_vec(),
+        }
     }
+}
+
+/// Looks a name up in entries sorted by symbol.
+#[inline]
+fn find_sorted(e: &[AttrEntry], name: Symbol) -> Option<&AttrEntry> {
+    // Small sets: a linear scan beats binary search.
+    if e.len() <= 8 {
+        return e.iter().find(|e| e.name == name);
+    }
+    let (first, last) = (e[0].name.0, e[e.len() - 1].name.0);
+    if name.0 < first || name.0 > last {
+        return None;
+    }
+    // Sets of names interned one after the other (generated names, `listToAttrs`) hold a
+    // dense run of symbols: the position is the offset.
+    if (last - first) as usize == e.len() - 1 {
+        return Some(&e[(name.0 - first) as usize]);
+    }
+    e.binary_search_by_key(&name, |e| e.name).ok().map(|i| &e[i])
+}
+
+/// Sorted entries `a` updated with sorted entries `b` (`b` wins). A few names on the right are
+/// placed by binary search, the runs of the left side between them copied in bulk; otherwise a
+/// linear merge.
+fn update_slices(a: &[AttrEntry], b: &[AttrEntry]) -> Vec<AttrEntry> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    if b.len() * 16 <= a.len() {
+        let mut from = 0;
+        for e in b {
+            let rest = &a[from..];
+            let (run, skip) = match rest.binary_search_by_key(&e.name, |x| x.name) {
+                Ok(k) => (k, 1),
+                Err(k) => (k, 0),
+            };
+            out.extend_from_slice(&rest[..run]);
+            out.push(e.clone());
+            from += run + skip;
+        }
+        out.extend_from_slice(&a[from..]);
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].name.cmp(&b[j].name) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(b[j].clone());
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// A function value: a lambda and the environment it closes over.
@@ -510,4 +878,181 @@ pub fn new_env(slots: Box<[Thunk]>, parent: &Env) -> Env {
 #[inline]
 pub fn new_env1(slot: Thunk, parent: &Env) -> Env {
     Rc::new(EnvData { slots: Slots::One(slot), parent: Some(parent.clone()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_format_like_to_string() {
+        for i in [0, 7, -7, 10, 99, 100, -100, 12345, 9999999, i64::MAX, i64::MIN, -1, 1000000000000] {
+            let mut buf = [0u8; 20];
+            assert_eq!(format_int(i, &mut buf), i.to_string().as_bytes(), "{i}");
+        }
+    }
+
+    #[test]
+    fn strings_short_and_long() {
+        let short = NixString::from_slice(b"abc");
+        assert_eq!(short.as_bytes(), b"abc");
+        let long: Vec<u8> = (0..100u8).collect();
+        assert_eq!(NixString::from_slice(&long).as_bytes(), &long[..]);
+        assert_eq!(NixString::from_vec(long.clone(), Context(None)).as_bytes(), &long[..]);
+        assert_eq!(NixString::new(long.clone().into()).as_bytes(), &long[..]);
+        let exactly = vec![b'x'; INLINE];
+        assert_eq!(NixString::from_slice(&exactly).len(), INLINE);
+        let joined = NixString::concat(&[b"ab", &long, b"", b"cd"], Context(None));
+        assert_eq!(joined.len(), 104);
+        assert_eq!(&joined.as_bytes()[..2], b"ab");
+        assert_eq!(&joined.as_bytes()[102..], b"cd");
+        assert_eq!(NixString::concat(&[b"ab", b"cd"], Context(None)).as_bytes(), b"abcd");
+        assert_eq!(NixString::concat(&[], Context(None)).as_bytes(), b"");
+    }
+
+    fn set(names: &[&str]) -> Attrs {
+        let entries = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| AttrEntry { name: Symbol::new(n), pos: Pos::NONE, value: Thunk::Ready(Value::Int(i as i64)) })
+            .collect();
+        Attrs::from_unsorted(entries)
+    }
+
+    fn value_of(a: &Attrs, name: &str) -> Option<i64> {
+        match a.get(Symbol::new(name)) {
+            Some(Thunk::Ready(Value::Int(i))) => Some(*i),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn lookups_in_dense_and_sparse_sets() {
+        let names: Vec<String> = (0..40).map(|i| format!("attrs-test-dense-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let dense = set(&refs);
+        for (i, n) in refs.iter().enumerate() {
+            assert_eq!(value_of(&dense, n), Some(i as i64));
+        }
+        assert_eq!(value_of(&dense, "attrs-test-absent"), None);
+        let sparse_names: Vec<&str> = refs.iter().copied().step_by(3).collect();
+        let sparse = set(&sparse_names);
+        for (i, n) in sparse_names.iter().enumerate() {
+            assert_eq!(value_of(&sparse, n), Some(i as i64));
+        }
+        assert_eq!(value_of(&sparse, refs[1]), None);
+        assert_eq!(value_of(&sparse, "attrs-test-absent"), None);
+    }
+
+    #[test]
+    fn update_small_and_large_right_sides() {
+        let names: Vec<String> = (0..100).map(|i| format!("attrs-test-update-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let big = set(&refs[..90]);
+        // A small right side: one name replaced, one new, in a shuffled definition order.
+        let small = set(&[refs[95], refs[3]]);
+        let merged = big.update(&small);
+        assert_eq!(merged.len(), 91);
+        assert_eq!(value_of(&merged, refs[3]), Some(1));
+        assert_eq!(value_of(&merged, refs[95]), Some(0));
+        assert_eq!(value_of(&merged, refs[4]), Some(4));
+        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
+        // A large right side goes through the linear merge.
+        let other = set(&refs[50..]);
+        let merged = big.update(&other);
+        assert_eq!(merged.len(), 100);
+        assert_eq!(value_of(&merged, refs[60]), Some(10));
+        assert_eq!(value_of(&merged, refs[10]), Some(10));
+        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
+    }
+
+    #[test]
+    fn layered_updates_agree_with_flat_ones() {
+        let names: Vec<String> = (0..200).map(|i| format!("attrs-test-layer-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let mut layered = Rc::new(set(&refs[..100]));
+        let mut flat = set(&refs[..100]);
+        for k in 0..40 {
+            // Two names per step: one replaced (a different value each time), one new.
+            let entries = vec![
+                AttrEntry { name: Symbol::new(refs[(k * 7) % 100]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(1000 + k as i64)) },
+                AttrEntry { name: Symbol::new(refs[100 + k]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(2000 + k as i64)) },
+            ];
+            let top = Attrs::from_unsorted(entries);
+            layered = Rc::new(Attrs::update_shared(&layered, &top));
+            flat = flat.update(&top);
+            if k == 9 {
+                // A merged (cached) set in the middle of the stack.
+                assert_eq!(layered.iter().count(), flat.len());
+            }
+            assert_eq!(layered.len(), flat.len());
+            for n in &refs {
+                assert_eq!(value_of(&layered, n), value_of(&flat, n), "{n} after {k} steps");
+            }
+            let l: Vec<(Symbol, Option<i64>)> = layered.iter().map(|e| (e.name, value_of(&layered, e.name.as_str()))).collect();
+            let f: Vec<(Symbol, Option<i64>)> = flat.iter().map(|e| (e.name, value_of(&flat, e.name.as_str()))).collect();
+            assert_eq!(l, f);
+        }
+        let mut inserted = (*layered).clone();
+        inserted.insert(AttrEntry { name: Symbol::new(refs[0]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(-1)) });
+        assert_eq!(value_of(&inserted, refs[0]), Some(-1));
+        assert_eq!(inserted.len(), flat.len());
+        assert_eq!(inserted.into_entries().len(), flat.len());
+    }
+
+    #[test]
+    fn names_sort_bytewise_including_long_common_prefixes() {
+        let names = ["zeta", "attrs-test-sort-b", "attrs-test-sort-a", "attrs-test-sort", "", "Z", "a", "attrs-test-sorz", "\u{e9}"];
+        let a = set(&names);
+        let sorted: Vec<&str> = a.sorted_by_name().iter().map(|e| e.name.as_str()).collect();
+        let mut expected: Vec<&str> = names.to_vec();
+        expected.sort();
+        assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn strings_remember_their_symbol() {
+        let s = NixString::from_slice(b"some-attribute-name");
+        assert_eq!(s.to_symbol(), Symbol::new("some-attribute-name"));
+        assert_eq!(s.to_symbol(), Symbol::new("some-attribute-name"));
+        let Value::String(n) = Value::symbol_str(Symbol::new("other")) else { panic!("not a string") };
+        assert_eq!(n.to_symbol(), Symbol::new("other"));
+        assert_eq!(n.as_bytes(), b"other");
+    }
+
+    #[test]
+    fn appending_in_place_keeps_earlier_strings() {
+        let base = NixString::from_slice(&[b'a'; 300]);
+        let one = base.append(&[b"x"], Context(None));
+        let two = one.append(&[b"y", b"z"], Context(None));
+        // Appending to `one` again must not overwrite what `two` sees.
+        let other = one.append(&[b"Q"], Context(None));
+        let three = two.append(&[b"w"], Context(None));
+        assert_eq!(&one.as_bytes()[298..], b"aax");
+        assert_eq!(&two.as_bytes()[298..], b"aaxyz");
+        assert_eq!(&other.as_bytes()[298..], b"aaxQ");
+        assert_eq!(&three.as_bytes()[298..], b"aaxyzw");
+        assert_eq!(three.len(), 304);
+        // Growing past the room copies into a bigger buffer.
+        let mut s = three.clone();
+        for _ in 0..1000 {
+            s = s.append(&[b"0123456789"], Context(None));
+        }
+        assert_eq!(s.len(), 304 + 10_000);
+        assert_eq!(&s.as_bytes()[s.len() - 12..], b"890123456789");
+        assert_eq!(&three.as_bytes()[298..], b"aaxyzw");
+        assert!(base.as_bytes().iter().all(|b| *b == b'a'));
+    }
+
+    #[test]
+    fn context_union_shares_a_single_context() {
+        let a = NixString::from_slice_ctx(b"a", Context::single("/nix/store/b"));
+        let b = NixString::from_slice(b"b");
+        let c = NixString::from_slice_ctx(b"c", Context::single("/nix/store/a"));
+        let one = Context::union_of([&a, &b].into_iter());
+        assert!(one == *a.context());
+        let both = Context::union_of([&a, &b, &c, &a].into_iter());
+        assert_eq!(both.iter().collect::<Vec<_>>(), vec!["/nix/store/a", "/nix/store/b"]);
+        assert!(Context::union_of([&b].into_iter()).is_empty());
+    }
 }
