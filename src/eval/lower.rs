@@ -447,8 +447,8 @@ impl<'a> Lowerer<'a> {
                 )),
             },
             ast::LiteralKind::Float(f) => match f.value() {
-                Ok(v) => Ok(Expr::Const(Value::Float(v))),
-                Err(_) => Err(self.error(
+                Ok(v) if !float_out_of_range(v, f.syntax().text()) => Ok(Expr::Const(Value::Float(v))),
+                _ => Err(self.error(
                     ErrorKind::Parse,
                     format!("invalid float '{}'", f.syntax().text()),
                     lit.syntax(),
@@ -1646,6 +1646,16 @@ fn show_attrpath(p: &ast::Attrpath, out: &mut String, l: &mut Lowerer) {
             }
         }
     }
+}
+
+/// Whether the C library's `strtod`, which the reference lexer uses, reports a float literal as
+/// out of range (`ERANGE`): it overflows to infinity, or underflows to a subnormal number or to
+/// zero although its digits are not all zero.
+fn float_out_of_range(v: f64, text: &str) -> bool {
+    if v.is_infinite() || (v != 0.0 && v.abs() < f64::MIN_POSITIVE) {
+        return true;
+    }
+    v == 0.0 && text.bytes().take_while(|b| !matches!(b, b'e' | b'E')).any(|b| matches!(b, b'1'..=b'9'))
 }
 
 #[cfg(test)]
