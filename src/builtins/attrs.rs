@@ -3,7 +3,7 @@
 //! `unsafeGetAttrPos`. Results stay lazy wherever CppNix keeps them lazy (`mapAttrs` applies
 //! the function only when a value is demanded).
 
-use super::{arg_frame, type_err, Builtin};
+use super::Builtin;
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::Param;
 use crate::eval::symbol::{sym, Symbol};
@@ -183,11 +183,13 @@ fn function_args(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             }
         },
         Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::empty_attrs()),
-        other => Err(arg_frame(type_err("a function", other), 0, "functionArgs")),
+        _ => Err(EvalError::type_error("'functionArgs' requires a function")),
     }
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
+    // The function is forced (and checked) first, as the reference does.
+    ev.arg_function(args, 0, "zipAttrsWith")?;
     let f = args[0].clone();
     let list = ev.arg_list(args, 1, "zipAttrsWith")?;
     let mut groups: rustc_hash::FxHashMap<Symbol, Vec<Thunk>> = rustc_hash::FxHashMap::default();
