@@ -445,6 +445,14 @@ impl Evaluator {
 
     /// `{ file, line, column }` for a position (`__curPos`, `unsafeGetAttrPos`).
     pub fn pos_attrs(&mut self, pos: Pos) -> Value {
+        // As in current CppNix, only positions in files have a value: code given as a string
+        // (`-E`) or on standard input has none.
+        if let Some(loc) = self.sources.location(pos) {
+            use crate::syntax::source::Origin;
+            if matches!(self.sources.file(loc.file).origin, Origin::String | Origin::Stdin) {
+                return Value::Null;
+            }
+        }
         match self.sources.describe(pos) {
             Some((file, line, col)) => {
                 let entries = vec![
