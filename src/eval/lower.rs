@@ -78,6 +78,9 @@ pub struct Lowerer<'a> {
     base_dir: String,
     options: &'a LowerOptions,
     warnings: &'a mut Vec<EvalError>,
+    /// The first undefined variable met. CppNix finds these only after parsing the whole
+    /// file, so every parse-time error (duplicate attributes, ...) takes precedence.
+    undefined: Option<EvalError>,
 }
 
 type LResult<T> = Result<T, EvalError>;
@@ -93,14 +96,18 @@ pub fn lower_root(
     extra_scope: Option<&[Symbol]>,
     warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options, warnings };
+    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, base_dir, options, warnings, undefined: None };
     if let Some(names) = extra_scope {
         let frame = names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         lowerer.scopes.push(Scope::Frame(frame));
     }
-    match root.expr() {
+    let lowered = match root.expr() {
         Some(e) => lowerer.expr(e),
         None => Err(lowerer.error(ErrorKind::Parse, "syntax error, unexpected end of file".into(), root.syntax())),
+    }?;
+    match lowerer.undefined.take() {
+        Some(err) => Err(err),
+        None => Ok(lowered),
     }
 }
 
@@ -108,7 +115,7 @@ pub fn lower_root(
 pub fn show_root(root: &ast::Root, file: FileId, globals: &Globals, map: &mut SourceMap, options: &LowerOptions) -> String {
     let mut warnings = Vec::new();
     let mut lowerer =
-        Lowerer { scopes: Vec::new(), globals, map, file, base_dir: "/".into(), options, warnings: &mut warnings };
+        Lowerer { scopes: Vec::new(), globals, map, file, base_dir: "/".into(), options, warnings: &mut warnings, undefined: None };
     let mut out = String::new();
     if let Some(e) = root.expr() {
         show(&e, &mut out, &mut lowerer);
@@ -237,7 +244,8 @@ impl<'a> Lowerer<'a> {
                 if let Some(s) = crate::error::did_you_mean(name.as_str(), suggestions.iter().map(|s| s.as_str())) {
                     err = err.with_hint(format!("did you mean '{s}'?"));
                 }
-                Err(err)
+                self.undefined.get_or_insert(err);
+                Ok(Expr::Const(Value::Null))
             }
         }
     }
@@ -1084,11 +1092,11 @@ impl<'a> Lowerer<'a> {
                 let pos = self.pos_range(range);
                 Ok(Expr::WithVar { name, withs, pos })
             }
-            Resolved::Undefined => Err(self.error_range(
-                ErrorKind::UndefinedVariable,
-                format!("undefined variable '{}'", name),
-                range,
-            )),
+            Resolved::Undefined => {
+                let err = self.error_range(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), range);
+                self.undefined.get_or_insert(err);
+                Ok(Expr::Const(Value::Null))
+            }
         }
     }
 
