@@ -140,8 +140,14 @@ impl Evaluator {
                 }
             }
             BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
+                // `a > b` and `a <= b` are `b < a` in CppNix: the right operand is forced first.
+                let (l, r) = if matches!(op, BinOp::Greater | BinOp::LessEq) {
+                    let r = self.eval(rhs, env)?;
+                    (self.eval(lhs, env)?, r)
+                } else {
+                    let l = self.eval(lhs, env)?;
+                    (l, self.eval(rhs, env)?)
+                };
                 if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
                     return Ok(Value::Bool(match op {
                         BinOp::Less => a < b,
