@@ -522,7 +522,11 @@ impl Evaluator {
             AttrName::Dynamic(e) => {
                 let v = self.eval(e, env)?;
                 match v {
-                    Value::String(s) => Ok(Some(Symbol::from_bytes(s.as_bytes()))),
+                    Value::String(s) => {
+                        // Attribute names may not refer to store paths (CppNix's forceStringNoCtx).
+                        crate::builtins::context::check_no_context(&s)?;
+                        Ok(Some(Symbol::from_bytes(s.as_bytes())))
+                    }
                     Value::Null => Ok(None),
                     other => Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",
@@ -693,7 +697,10 @@ impl Evaluator {
             let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
             let name = match name {
                 Value::Null => continue,
-                Value::String(s) => Symbol::from_bytes(s.as_bytes()),
+                Value::String(s) => {
+                    crate::builtins::context::check_no_context(&s).map_err(|e| e.at(dynamic.pos))?;
+                    Symbol::from_bytes(s.as_bytes())
+                }
                 other => {
                     return Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",

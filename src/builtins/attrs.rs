@@ -40,6 +40,7 @@ fn attr_values(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn name_arg(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str) -> EvalResult<Symbol> {
     let s = ev.arg_string(args, idx, name)?;
+    super::context::check_no_context(&s).map_err(|e| super::arg_frame(e, idx, name))?;
     Ok(Symbol::from_bytes(s.as_bytes()))
 }
 
@@ -83,7 +84,7 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let names = ev.arg_list(args, 1, "removeAttrs")?;
     let mut remove = Vec::with_capacity(names.0.len());
     for t in names.0.iter() {
-        let s = ev.force_str(t, "while evaluating the values of the second argument passed to builtins.removeAttrs")?;
+        let s = super::context::force_string_no_ctx(ev, t, "while evaluating the values of the second argument passed to builtins.removeAttrs")?;
         remove.push(Symbol::from_bytes(s.as_bytes()));
     }
     if remove.is_empty() {
@@ -102,7 +103,7 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         let name = match item.get(sym::name) {
             Some(n) => {
                 let n = n.clone();
-                ev.force_str(&n, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")?
+                super::context::force_string_no_ctx(ev, &n, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")?
             }
             None => return Err(missing_attr(sym::name, &item)),
         };

@@ -300,7 +300,12 @@ fn group_by(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let mut index: rustc_hash::FxHashMap<Symbol, usize> = Default::default();
     for t in l.0.iter() {
         let key = match ev.call1(&f, t.clone())? {
-            Value::String(s) => Symbol::from_bytes(s.as_bytes()),
+            Value::String(s) => {
+                super::context::check_no_context(&s).map_err(|e| {
+                    e.frame(Pos::NONE, "while evaluating the return value of the grouping function passed to builtins.groupBy")
+                })?;
+                Symbol::from_bytes(s.as_bytes())
+            }
             other => {
                 return Err(type_err("a string", &other)
                     .frame(Pos::NONE, "while evaluating the return value of the grouping function passed to builtins.groupBy"))
