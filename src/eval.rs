@@ -478,6 +478,14 @@ impl Evaluator {
 
     /// `{ file, line, column }` for a position (`__curPos`, `unsafeGetAttrPos`).
     pub fn pos_attrs(&mut self, pos: Pos) -> Value {
+        // As in current CppNix, only positions in files have a value: code given as a string
+        // (`-E`) or on standard input has none.
+        if let Some(loc) = self.sources.location(pos) {
+            use crate::syntax::source::Origin;
+            if matches!(self.sources.file(loc.file).origin, Origin::String | Origin::Stdin) {
+                return Value::Null;
+            }
+        }
         match self.sources.describe(pos) {
             Some((file, line, col)) => {
                 let entries = vec![
@@ -555,7 +563,11 @@ impl Evaluator {
             AttrName::Dynamic(e) => {
                 let v = self.eval(e, env)?;
                 match v {
-                    Value::String(s) => Ok(Some(s.to_symbol())),
+                    Value::String(s) => {
+                        // Attribute names may not refer to store paths (CppNix's forceStringNoCtx).
+                        crate::builtins::context::check_no_context(&s)?;
+                        Ok(Some(s.to_symbol()))
+                    }
                     Value::Null => Ok(None),
                     other => Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",
@@ -744,7 +756,10 @@ impl Evaluator {
             let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
             let name = match name {
                 Value::Null => continue,
-                Value::String(s) => s.to_symbol(),
+                Value::String(s) => {
+                    crate::builtins::context::check_no_context(&s).map_err(|e| e.at(dynamic.pos))?;
+                    s.to_symbol()
+                }
                 other => {
                     return Err(EvalError::type_error(format!(
                         "expected a string but found {}: {}",

@@ -277,6 +277,15 @@ fn token_name(kind: SyntaxKind) -> &'static str {
     }
 }
 
+/// Whether a token rnix could not lex is a path literal ending in `/` (`/a/b/`, `./a/`,
+/// `a/b/`, `~/a/`), which CppNix's lexer rejects with its own message.
+fn is_path_with_trailing_slash(s: &str) -> bool {
+    s.len() > 1
+        && s.ends_with('/')
+        && s[..s.len() - 1].contains('/')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+~/".contains(&b))
+}
+
 fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
     use rnix::ParseError as P;
     let end = text.len() as u32;
@@ -285,6 +294,11 @@ fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut Sour
             let s = &text[usize::from(r.start())..usize::from(r.end())];
             let shown: String = s.chars().take(20).collect();
             (format!("syntax error, unexpected '{}'", shown.trim()), r.start().into(), r.end().into())
+        }
+        P::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, r, _)
+            if is_path_with_trailing_slash(&text[usize::from(r.start())..usize::from(r.end())]) =>
+        {
+            ("path has a trailing slash".to_string(), r.start().into(), r.end().into())
         }
         P::UnexpectedWanted(found, r, wanted) => {
             let mut w: Vec<&str> = wanted.iter().map(|k| token_name(*k)).collect();

@@ -165,3 +165,11 @@ fn lint_settings_warn_or_fail() {
     let o = nixeval(&["eval", "--lint-url-literals", "sometimes", "-E", "1"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn positions_in_expression_strings_are_null() {
+    // Current CppNix gives positions only for code read from files.
+    let o = nixeval(&["eval", "--strict", "-E", "[ (builtins.unsafeGetAttrPos \"a\" { a = 1; }) __curPos ]"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "[ null null ]\n");
+}

@@ -20,17 +20,10 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin { name: "floor", arity: 1, func: floor },
 ];
 
-fn number(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str) -> EvalResult {
-    let v = ev.arg(args, idx, name)?;
-    match v {
-        Value::Int(_) | Value::Float(_) => Ok(v),
-        other => Err(arg_frame(type_err("an integer", &other), idx, name)),
-    }
-}
-
 fn binary(ev: &mut Evaluator, args: &[Thunk], op: BinOp, name: &str) -> EvalResult {
-    let a = number(ev, args, 0, name)?;
-    let b = number(ev, args, 1, name)?;
+    // Both operands are forced before either is checked, as the reference does.
+    let a = ev.arg(args, 0, name)?;
+    let b = ev.arg(args, 1, name)?;
     arith(op, &a, &b)
 }
 
@@ -69,24 +62,35 @@ fn bit_xor(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     bits(ev, args, "bitXor", |a, b| a ^ b)
 }
 
+/// `ceil`/`floor` as current CppNix does them: integers go through a float too, and an integer
+/// that does not survive the round trip is an error (older versions silently returned a
+/// rounded or wrapped value there).
 fn rounding(ev: &mut Evaluator, args: &[Thunk], name: &str, f: fn(f64) -> f64) -> EvalResult {
     let v = ev.arg(args, 0, name)?;
-    match v {
-        Value::Int(i) => Ok(Value::Int(i)),
-        Value::Float(x) => {
-            let r = f(x);
-            // i64::MAX as f64 rounds up to 2^63, which is out of range.
-            if r >= -9223372036854775808.0 && r < 9223372036854775808.0 {
-                Ok(Value::Int(r as i64))
-            } else {
-                Err(crate::error::EvalError::eval(format!(
-                    "Float argument {} is out of the range of the Nix integer type",
-                    crate::print::format_float(x)
-                )))
-            }
-        }
-        other => Err(arg_frame(type_err("a float", &other), 0, name)),
+    let x = match v {
+        Value::Int(i) => i as f64,
+        Value::Float(x) => x,
+        ref other => return Err(arg_frame(type_err("a float", other), 0, name)),
+    };
+    let r = f(x);
+    // -2^63 is exact as a float; i64::MAX as f64 rounds up to 2^63, which is out of range.
+    if !(r >= -9223372036854775808.0 && r < 9223372036854775808.0) {
+        return Err(crate::error::EvalError::eval(match v {
+            Value::Int(i) => format!(
+                "Due to a bug (see https://github.com/NixOS/nix/issues/12899) the NixInt argument {i} caused undefined behavior in previous Nix versions.\n\tFuture Nix versions might implement the correct behavior."
+            ),
+            _ => format!("NixFloat argument {} is not in the range of NixInt", crate::print::format_float(x)),
+        }));
     }
+    let res = r as i64;
+    if let Value::Int(i) = v {
+        if i != res {
+            return Err(crate::error::EvalError::eval(format!(
+                "Due to a bug (see https://github.com/NixOS/nix/issues/12899) a loss of precision occurred in previous Nix versions because the NixInt argument {i} was rounded to {res}.\n\tFuture Nix versions might implement the correct behavior."
+            )));
+        }
+    }
+    Ok(Value::Int(res))
 }
 
 fn ceil(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

@@ -3,7 +3,7 @@
 //! `unsafeGetAttrPos`. Results stay lazy wherever CppNix keeps them lazy (`mapAttrs` applies
 //! the function only when a value is demanded).
 
-use super::{arg_frame, type_err, Builtin};
+use super::Builtin;
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::Param;
 use crate::eval::symbol::{sym, Symbol};
@@ -40,6 +40,7 @@ fn attr_values(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn name_arg(ev: &mut Evaluator, args: &[Thunk], idx: usize, name: &str) -> EvalResult<Symbol> {
     let s = ev.arg_string(args, idx, name)?;
+    super::context::check_no_context(&s).map_err(|e| super::arg_frame(e, idx, name))?;
     Ok(s.to_symbol())
 }
 
@@ -83,7 +84,7 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let names = ev.arg_list(args, 1, "removeAttrs")?;
     let mut remove = Vec::with_capacity(names.0.len());
     for t in names.0.iter() {
-        let s = ev.force_str(t, "while evaluating the values of the second argument passed to builtins.removeAttrs")?;
+        let s = super::context::force_string_no_ctx(ev, t, "while evaluating the values of the second argument passed to builtins.removeAttrs")?;
         remove.push(s.to_symbol());
     }
     if remove.is_empty() {
@@ -102,7 +103,7 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         let name = match item.get(sym::name) {
             Some(n) => {
                 let n = n.clone();
-                ev.force_str(&n, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")?
+                super::context::force_string_no_ctx(ev, &n, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")?
             }
             None => return Err(missing_attr(sym::name, &item)),
         };
@@ -184,11 +185,13 @@ fn function_args(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             }
         },
         Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::empty_attrs()),
-        other => Err(arg_frame(type_err("a function", other), 0, "functionArgs")),
+        _ => Err(EvalError::type_error("'functionArgs' requires a function")),
     }
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
+    // The function is forced (and checked) first, as the reference does.
+    ev.arg_function(args, 0, "zipAttrsWith")?;
     let f = args[0].clone();
     let list = ev.arg_list(args, 1, "zipAttrsWith")?;
     let mut groups: rustc_hash::FxHashMap<Symbol, Vec<Thunk>> = rustc_hash::FxHashMap::default();

@@ -101,6 +101,7 @@ fn add_error_context(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn get_env(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let name = ev.arg_string(args, 0, "getEnv")?;
+    super::context::check_no_context(&name)?;
     if !ev.options.impure {
         return Ok(Value::str(""));
     }

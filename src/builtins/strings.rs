@@ -86,7 +86,6 @@ fn concat_strings_sep(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 fn replace_strings(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let from = ev.arg_list(args, 0, "replaceStrings")?;
     let to = ev.arg_list(args, 1, "replaceStrings")?;
-    let s = ev.arg_string(args, 2, "replaceStrings")?;
     if from.0.len() != to.0.len() {
         return Err(EvalError::eval(
             "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths",
@@ -96,6 +95,8 @@ fn replace_strings(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     for t in from.0.iter() {
         patterns.push(ev.force_str(t, "while evaluating one of the strings to replace passed to builtins.replaceStrings")?);
     }
+    // The subject is forced last, as the reference does.
+    let s = ev.arg_string(args, 2, "replaceStrings")?;
     let mut replacements: Vec<Option<NixString>> = vec![None; to.0.len()];
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

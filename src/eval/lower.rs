@@ -129,6 +129,9 @@ pub struct Lowerer<'a> {
     warnings: &'a mut Vec<EvalError>,
     /// The builtins some operators and `<...>` paths are desugared to, interned once.
     op_names: OpNames,
+    /// The first undefined variable met. CppNix finds these only after parsing the whole
+    /// file, so every parse-time error (duplicate attributes, ...) takes precedence.
+    undefined: Option<EvalError>,
 }
 
 /// See [`Lowerer::op_names`].
@@ -171,7 +174,8 @@ pub fn lower_root(
     warnings: &mut Vec<EvalError>,
 ) -> LResult<Expr> {
     let op_names = OpNames::new();
-    let mut lowerer = Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names };
+    let mut lowerer =
+        Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names, undefined: None };
     if let Some(names) = extra_scope {
         let mut frame = Names::with_capacity(names.len());
         for &n in names {
@@ -179,7 +183,11 @@ pub fn lower_root(
         }
         lowerer.scopes.push(Scope::Frame(frame));
     }
-    lowerer.expr(root)
+    let lowered = lowerer.expr(root)?;
+    match lowerer.undefined.take() {
+        Some(err) => Err(err),
+        None => Ok(lowered),
+    }
 }
 
 /// Renders a parsed file the way `nix-instantiate --parse` shows an expression.
@@ -195,6 +203,7 @@ pub fn show_root(root: &ast::Expr, src: &str, file: FileId, globals: &Globals, m
         options,
         warnings: &mut warnings,
         op_names: OpNames::new(),
+        undefined: None,
     };
     let mut out = String::new();
     show(root, &mut out, &mut lowerer);
@@ -299,7 +308,8 @@ impl<'a> Lowerer<'a> {
                 if let Some(s) = crate::error::did_you_mean(name.as_str(), suggestions.iter().map(|s| s.as_str())) {
                     err = err.with_hint(format!("did you mean '{s}'?"));
                 }
-                Err(err)
+                self.undefined.get_or_insert(err);
+                Ok(Expr::Const(Value::Null))
             }
         }
     }
@@ -453,8 +463,8 @@ impl<'a> Lowerer<'a> {
                 Err(_) => Err(self.error(ErrorKind::Parse, format!("invalid integer '{text}'"), span)),
             },
             ast::LiteralKind::Float => match text.parse::<f64>() {
-                Ok(v) => Ok(Expr::Const(Value::Float(v))),
-                Err(_) => Err(self.error(ErrorKind::Parse, format!("invalid float '{text}'"), span)),
+                Ok(v) if !float_out_of_range(v, text) => Ok(Expr::Const(Value::Float(v))),
+                _ => Err(self.error(ErrorKind::Parse, format!("invalid float '{text}'"), span)),
             },
             ast::LiteralKind::Uri => {
                 self.lint(self.options.lint_url_literals, span, |fatal| {
@@ -1026,7 +1036,9 @@ impl<'a> Lowerer<'a> {
                 Ok(Expr::with_var(name, withs, pos))
             }
             Resolved::Undefined => {
-                Err(self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span))
+                let err = self.error(ErrorKind::UndefinedVariable, format!("undefined variable '{}'", name), span);
+                self.undefined.get_or_insert(err);
+                Ok(Expr::Const(Value::Null))
             }
         }
     }
@@ -1515,6 +1527,16 @@ fn show_attrpath(path: &[ast::Attr], out: &mut String, l: &mut Lowerer) {
             }
         }
     }
+}
+
+/// Whether the C library's `strtod`, which the reference lexer uses, reports a float literal as
+/// out of range (`ERANGE`): it overflows to infinity, or underflows to a subnormal number or to
+/// zero although its digits are not all zero.
+fn float_out_of_range(v: f64, text: &str) -> bool {
+    if v.is_infinite() || (v != 0.0 && v.abs() < f64::MIN_POSITIVE) {
+        return true;
+    }
+    v == 0.0 && text.bytes().take_while(|b| !matches!(b, b'e' | b'E')).any(|b| matches!(b, b'1'..=b'9'))
 }
 
 #[cfg(test)]

@@ -75,12 +75,30 @@ pub fn arith(op: BinOp, a: &Value, b: &Value) -> EvalResult {
                 _ => unreachable!(),
             }))
         }
-        (Value::Int(_) | Value::Float(_), other) | (other, _) => Err(EvalError::type_error(format!(
-            "expected an integer but found {}: {}",
-            other.type_phrase(),
-            short(other)
-        ))),
+        _ => Err(arith_type_error(op, a, b)),
     }
+}
+
+/// The error of an arithmetic operator given a non-number, in the order CppNix's `sub`, `mul`
+/// and `div` check: with a float on either side both operands must be floats, otherwise
+/// integers; division first checks its divisor (as a float) and that it is not zero.
+#[cold]
+#[inline(never)]
+fn arith_type_error(op: BinOp, a: &Value, b: &Value) -> EvalError {
+    let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    let mismatch = |expected: &str, v: &Value| {
+        EvalError::type_error(format!("expected {} but found {}: {}", expected, v.type_phrase(), short(v)))
+    };
+    if op == BinOp::Div {
+        if !is_num(b) {
+            return mismatch("a float", b);
+        }
+        if as_f64(b) == 0.0 {
+            return EvalError::new(ErrorKind::DivisionByZero, "division by zero");
+        }
+    }
+    let expected = if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) { "a float" } else { "an integer" };
+    mismatch(expected, if is_num(a) { b } else { a })
 }
 
 fn as_f64(v: &Value) -> f64 {
@@ -122,8 +140,14 @@ impl Evaluator {
                 }
             }
             BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
-                let l = self.eval_operand(lhs, env)?;
-                let r = self.eval_operand(rhs, env)?;
+                // `a > b` and `a <= b` are `b < a` in CppNix: the right operand is forced first.
+                let (l, r) = if matches!(op, BinOp::Greater | BinOp::LessEq) {
+                    let r = self.eval_operand(rhs, env)?;
+                    (self.eval_operand(lhs, env)?, r)
+                } else {
+                    let l = self.eval_operand(lhs, env)?;
+                    (l, self.eval_operand(rhs, env)?)
+                };
                 if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
                     return Ok(Value::Bool(match op {
                         BinOp::Less => a < b,

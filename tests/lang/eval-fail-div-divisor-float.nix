@@ -1,0 +1,2 @@
+# Division wants a float as divisor, even when the dividend is an integer.
+1 / "a"

@@ -1,0 +1,2 @@
+# A dynamic attribute name may not refer to a store path.
+{ ${"${builtins.toFile "name" "text"}"} = 1; }
