@@ -838,8 +838,7 @@ impl Evaluator {
             Value::Attrs(ref a) => {
                 if let Some(functor) = a.get(sym::functor).cloned() {
                     let functor = self.force(&functor).map_err(|e| e.at(pos))?;
-                    let inner = self.call_value(functor, Thunk::Ready(f.clone()), pos)?;
-                    self.call_value(inner, arg, pos)
+                    self.call_value2(&functor, Thunk::Ready(f.clone()), arg, pos)
                 } else {
                     Err(not_a_function(&f).at(pos))
                 }
