@@ -140,6 +140,20 @@ fn run(args: Vec<String>) -> Exit {
 }
 
 /// Reports a usage error and returns the matching exit status.
+/// The start of a subcommand: `-h`/`--help` anywhere prints `help` (`Err(Exit::Ok)`); otherwise
+/// `parse` reads the arguments, and what it rejects is a usage error followed by `help`.
+pub fn parse_or_help<T>(
+    args: Vec<String>,
+    help: &str,
+    parse: impl FnOnce(Vec<String>) -> Result<T, String>,
+) -> Result<T, Exit> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{help}");
+        return Err(Exit::Ok);
+    }
+    parse(args).map_err(|msg| usage_error(&msg, help))
+}
+
 pub fn usage_error(msg: &str, help: &str) -> Exit {
     eprintln!("error: {msg}\n\n{help}");
     Exit::Usage

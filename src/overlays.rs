@@ -361,24 +361,22 @@ fn proxy_thunk(rec: &Shared, scope: usize, layer: usize, via: Via, target: Thunk
     Thunk::new_native(move |ev| {
         let v = ev.force(&target)?;
         let Value::Attrs(a) = &v else { return Ok(v) };
-        let mut entries = Vec::with_capacity(a.len());
-        for e in a.iter() {
+        Ok(Value::attrs(wrap_each(a, |name, orig| {
             let rec = rec.clone();
-            let orig = e.value.clone();
-            let name = e.name;
-            entries.push(AttrEntry {
-                name,
-                pos: e.pos,
-                value: Thunk::new_native(move |ev| {
-                    on_read(&rec, scope, layer, via, name);
-                    let r = ev.force(&orig);
-                    rec.borrow_mut().pending = None;
-                    r
-                }),
-            });
-        }
-        Ok(Value::attrs(Attrs::from_sorted(entries)))
+            Thunk::new_native(move |ev| {
+                on_read(&rec, scope, layer, via, name);
+                let r = ev.force(&orig);
+                rec.borrow_mut().pending = None;
+                r
+            })
+        })))
     })
+}
+
+/// A copy of `a` whose every value is replaced by `wrap(name, value)`.
+fn wrap_each(a: &Attrs, mut wrap: impl FnMut(Symbol, Thunk) -> Thunk) -> Attrs {
+    let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: wrap(e.name, e.value.clone()) }).collect();
+    Attrs::from_sorted(entries)
 }
 
 fn on_read(rec: &Shared, scope: usize, layer: usize, via: Via, name: Symbol) {
@@ -426,40 +424,32 @@ fn on_read(rec: &Shared, scope: usize, layer: usize, via: Via, name: Symbol) {
 
 /// The layer's attributes, each wrapped to mark its definition as being evaluated.
 fn wrap_attrs(rec: &Shared, scope: usize, layer: usize, out: &Attrs) -> Attrs {
-    let mut entries = Vec::with_capacity(out.len());
-    for e in out.iter() {
+    wrap_each(out, |name, orig| {
         let rec = rec.clone();
-        let orig = e.value.clone();
-        let name = e.name;
-        entries.push(AttrEntry {
-            name,
-            pos: e.pos,
-            value: Thunk::new_native(move |ev| {
-                {
-                    let mut r = rec.borrow_mut();
-                    let reached_by = match r.pending.take() {
-                        Some((s, via, n)) if s == scope && n == name => Some((via, n)),
-                        _ => None,
-                    };
-                    r.ctx.push(CtxEntry { scope, layer, attr: Some(name), reached_by });
-                }
-                let res = ev.force(&orig);
+        Thunk::new_native(move |ev| {
+            {
                 let mut r = rec.borrow_mut();
-                r.ctx.pop();
-                let l = &mut r.scopes[scope].layers[layer];
-                if !l.evaluated.contains(&name) {
-                    l.evaluated.push(name);
+                let reached_by = match r.pending.take() {
+                    Some((s, via, n)) if s == scope && n == name => Some((via, n)),
+                    _ => None,
+                };
+                r.ctx.push(CtxEntry { scope, layer, attr: Some(name), reached_by });
+            }
+            let res = ev.force(&orig);
+            let mut r = rec.borrow_mut();
+            r.ctx.pop();
+            let l = &mut r.scopes[scope].layers[layer];
+            if !l.evaluated.contains(&name) {
+                l.evaluated.push(name);
+            }
+            if let Err(e) = &res {
+                if !l.errors.iter().any(|(n, _)| *n == name) {
+                    l.errors.push((name, e.message().to_string()));
                 }
-                if let Err(e) = &res {
-                    if !l.errors.iter().any(|(n, _)| *n == name) {
-                        l.errors.push((name, e.message().to_string()));
-                    }
-                }
-                res
-            }),
-        });
-    }
-    Attrs::from_sorted(entries)
+            }
+            res
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! `nixeval eval`: evaluate a file or an expression and print the result, with the flags of
 //! `nix-instantiate --eval` so that existing language test suites run unchanged.
 
-use super::{usage_error, Exit};
+use super::Exit;
 use crate::error::render::{render, RenderOptions};
 use crate::eval::value::{AttrEntry, Attrs, Thunk};
 use crate::eval::{EvalOptions, EvalResult, Evaluator, Value};
@@ -181,13 +181,9 @@ pub fn parse_search_path(entry: &str) -> Option<(String, String)> {
 }
 
 pub fn run(args: Vec<String>) -> Exit {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
-        return Exit::Ok;
-    }
-    let args = match parse(args) {
+    let args = match super::parse_or_help(args, HELP, parse) {
         Ok(a) => a,
-        Err(msg) => return usage_error(&msg, HELP),
+        Err(exit) => return exit,
     };
     let mut options = EvalOptions::default();
     options.impure = !args.pure;

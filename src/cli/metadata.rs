@@ -127,13 +127,9 @@ fn tree_text(entries: &[InputEntry], prefix: &str, bold: &dyn Fn(&str) -> String
 }
 
 pub fn run(args: Vec<String>) -> Exit {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
-        return Exit::Ok;
-    }
-    let args = match flake_args::parse(args, &["--json"]) {
+    let args = match super::parse_or_help(args, HELP, |a| flake_args::parse(a, &["--json"])) {
         Ok(a) => a,
-        Err(msg) => return usage_error(&msg, HELP),
+        Err(exit) => return exit,
     };
     if !args.rest.is_empty() {
         return usage_error("only one flake reference can be given", HELP);

@@ -43,13 +43,9 @@ Examples:
 ";
 
 pub fn run(args: Vec<String>) -> Exit {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
-        return Exit::Ok;
-    }
-    let args = match flake_args::parse(args, &["--json", "--all-systems", "--legacy"]) {
+    let args = match super::parse_or_help(args, HELP, |a| flake_args::parse(a, &["--json", "--all-systems", "--legacy"])) {
         Ok(a) => a,
-        Err(msg) => return usage_error(&msg, HELP),
+        Err(exit) => return exit,
     };
     if !args.rest.is_empty() {
         return usage_error("only one flake reference can be given", HELP);

@@ -8,7 +8,7 @@
 //! analyse anything itself.
 
 use super::flake_args::{self, FlakeArgs};
-use super::{usage_error, Exit};
+use super::Exit;
 use crate::error::render::{render, RenderOptions};
 use crate::eval::symbol::Symbol;
 use crate::eval::{EvalOptions, EvalResult, Evaluator, Thunk, Value};
@@ -134,13 +134,9 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
 }
 
 pub fn run(args: Vec<String>) -> Exit {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
-        return Exit::Ok;
-    }
-    let args = match parse(args) {
+    let args = match super::parse_or_help(args, HELP, parse) {
         Ok(a) => a,
-        Err(msg) => return usage_error(&msg, HELP),
+        Err(exit) => return exit,
     };
     let color = flake_args::stdout_color();
     let ecolor = super::stderr_color();

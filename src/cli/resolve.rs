@@ -274,13 +274,9 @@ pub fn is_flake_eval(args: &[String]) -> bool {
 
 /// `nixeval eval FLAKEREF#ATTRPATH [--json]`.
 pub fn run_eval(args: Vec<String>) -> Exit {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{EVAL_HELP}");
-        return Exit::Ok;
-    }
-    let args = match flake_args::parse(args, &["--json"]) {
+    let args = match super::parse_or_help(args, EVAL_HELP, |a| flake_args::parse(a, &["--json"])) {
         Ok(a) => a,
-        Err(msg) => return usage_error(&msg, EVAL_HELP),
+        Err(exit) => return exit,
     };
     if !args.rest.is_empty() {
         return usage_error("only one flake reference can be given", EVAL_HELP);
