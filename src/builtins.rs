@@ -195,7 +195,7 @@ fn ev_insert_prelude(ev: &mut Evaluator, globals: &mut Globals, builtins: &Value
     let Some(Thunk::Lazy(cell)) = set.get(Symbol::new("derivation")) else { return };
     // Compiling and evaluating the wrapper only makes a closure: the body runs per call.
     let value = ev.compile_builtin("derivation-internal.nix", derivation::DERIVATION_NIX, globals).and_then(|expr| {
-        let env = Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None });
+        let env = crate::eval::value::Env::root();
         ev.eval(expr, &env)
     });
     match value {
@@ -214,7 +214,7 @@ fn ev_insert_prelude(ev: &mut Evaluator, globals: &mut Globals, builtins: &Value
 /// Evaluates a piece of built-in Nix code in the global scope.
 pub fn eval_builtin_nix(ev: &mut Evaluator, name: &'static str, code: &str) -> EvalResult {
     let expr = ev.compile(Origin::Builtin(name), code.into(), "/".into())?;
-    let env = Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None });
+    let env = crate::eval::value::Env::root();
     ev.eval(expr, &env)
 }
 

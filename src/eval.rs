@@ -12,6 +12,7 @@
 //! comparison, equality, string coercion).
 
 pub mod cycles;
+pub mod env;
 pub mod escape;
 pub mod expr;
 pub mod io;
@@ -114,7 +115,7 @@ impl Evaluator {
             lower_options,
             import_cache: FxHashMap::default(),
             call_depth: 0,
-            root_env: Rc::new(EnvData { slots: Slots::Many(Box::new([])), parent: None }),
+            root_env: Env::root(),
             caches: Default::default(),
             warnings: Vec::new(),
             deep_depth: 0,
@@ -404,22 +405,19 @@ impl Evaluator {
             let a = self.arg_thunk(c.def, &args[i], env);
             i += 1;
             if i < args.len() {
-                if let Expr::Lambda(inner) = &c.def.body {
-                    let mut parent = self.bind_param(c.def, &c.env, a, pos)?;
-                    let mut def: &'static LambdaDef = inner;
-                    loop {
-                        let a = self.arg_thunk(def, &args[i], env);
+                if let Expr::Lambda(_) = &c.def.body {
+                    // `x: y: ...` given several arguments: bind them all, then run the
+                    // innermost body reached.
+                    let mut frame = self.bind_param(c.def, &c.env, a, pos)?;
+                    let mut def: &'static LambdaDef = c.def;
+                    while i < args.len() {
+                        let Expr::Lambda(inner) = &def.body else { break };
+                        let a = self.arg_thunk(inner, &args[i], env);
                         i += 1;
-                        if i < args.len() {
-                            if let Expr::Lambda(inner) = &def.body {
-                                parent = self.bind_param(def, &parent, a, pos)?;
-                                def = inner;
-                                continue;
-                            }
-                        }
-                        f = self.call_def(def, &parent, a, pos)?;
-                        break;
+                        frame = self.bind_next(frame, inner, a, pos)?;
+                        def = inner;
                     }
+                    f = self.run_body(def, frame, pos)?;
                     continue;
                 }
             }
@@ -443,7 +441,7 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_let(&mut self, bindings: &'static AttrsDef, body: &'static Expr, env: &Env) -> EvalResult {
-        let env2 = self.rec_frame(bindings, env)?.0;
+        let env2 = self.rec_frame(bindings, env);
         self.eval(body, &env2)
     }
 
@@ -680,76 +678,77 @@ impl Evaluator {
     }
 
     /// Builds the frame of a `rec` set or `let`: one slot per static attribute, then the
-    /// inherit sources. Returns the frame and the static attributes' thunks.
+    /// inherit sources. Building it evaluates nothing.
     #[inline(never)]
-    fn rec_frame(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult<(Env, Vec<Thunk>)> {
+    fn rec_frame(&mut self, def: &'static AttrsDef, env: &Env) -> Env {
         let n = def.statics.len();
-        let mut slots: Vec<Thunk> = Vec::with_capacity(n + def.sources.len());
-        let mut pending: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+        let frame = Env::blank(n + def.sources.len(), env);
+        let mut cyclic = false;
         // An attribute that is just an earlier attribute of the same frame shares its thunk, as
         // in CppNix (so `rec { a = 1; b = a; }` shows `b = 1` unforced); later ones are not
         // initialised yet and get a thunk of their own.
-        for attr in def.statics.iter() {
-            match &attr.value {
-                AttrValue::Inherit(e) => slots.push(self.thunk_of(e, env)),
+        for (i, attr) in def.statics.iter().enumerate() {
+            let t = match &attr.value {
+                AttrValue::Inherit(e) => self.thunk_of(e, env),
                 AttrValue::Expr(e) => match e {
-                    Expr::Const(v) if !def.has_overrides => slots.push(Thunk::Ready(v.clone())),
+                    Expr::Const(v) if !def.has_overrides => Thunk::Ready(v.clone()),
                     Expr::Var { depth, slot, .. } if *depth > 0 && !def.has_overrides => {
-                        slots.push(lookup(env, depth - 1, *slot).clone())
+                        lookup(env, depth - 1, *slot).clone()
                     }
-                    Expr::Var { depth: 0, slot, .. } if !def.has_overrides && (*slot as usize) < slots.len() => {
-                        let t = slots[*slot as usize].clone();
-                        slots.push(t)
+                    Expr::Var { depth: 0, slot, .. } if !def.has_overrides && (*slot as usize) < i => {
+                        frame.get(*slot as usize).clone()
                     }
                     _ => {
-                        let cell = Thunk::new_cell(ThunkState::Blackhole);
-                        pending.push((cell.clone(), e));
-                        slots.push(Thunk::Lazy(cell));
+                        cyclic = true;
+                        Thunk::new_suspended(e, frame.clone())
                     }
                 },
-            }
+            };
+            // SAFETY: the frame is being built: nothing has been evaluated since it was created
+            // (`thunk_of` and `lookup` only read other frames) and no slot reference is alive.
+            unsafe { frame.init_slot(i, t) };
         }
-        for src in def.sources.iter() {
-            let cell = Thunk::new_cell(ThunkState::Blackhole);
-            pending.push((cell.clone(), src));
-            slots.push(Thunk::Lazy(cell));
-        }
-        let statics: Vec<Thunk> = slots[..n].to_vec();
-        let frame = new_env(slots.into_boxed_slice(), env);
-        let cyclic = !pending.is_empty();
-        for (cell, e) in pending {
-            *cell.state.borrow_mut() = ThunkState::Suspended(e, frame.clone());
+        for (i, src) in def.sources.iter().enumerate() {
+            cyclic = true;
+            // SAFETY: as above.
+            unsafe { frame.init_slot(n + i, Thunk::new_suspended(src, frame.clone())) };
         }
         if cyclic && self.cycles.register(&frame) {
             self.cycles.collect();
         }
-        Ok((frame, statics))
+        frame
     }
 
     #[inline(never)]
     fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
-        let (scope, values): (Env, Vec<Thunk>) = if def.rec {
-            self.rec_frame(def, env)?
+        let mut entries: Vec<AttrEntry> = Vec::with_capacity(def.statics.len() + def.dynamics.len());
+        let scope = if def.rec {
+            let frame = self.rec_frame(def, env);
+            for (attr, value) in def.statics.iter().zip(frame.slots()) {
+                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value: value.clone() });
+            }
+            frame
         } else {
             let scope = if def.opens_frame {
-                let sources: Vec<Thunk> = def.sources.iter().map(|s| self.thunk_of(s, env)).collect();
-                new_env(sources.into_boxed_slice(), env)
+                let frame = Env::blank(def.sources.len(), env);
+                for (i, src) in def.sources.iter().enumerate() {
+                    let t = self.thunk_of(src, env);
+                    // SAFETY: the frame is being built; `thunk_of` evaluates nothing.
+                    unsafe { frame.init_slot(i, t) };
+                }
+                frame
             } else {
                 env.clone()
             };
-            let mut values = Vec::with_capacity(def.statics.len());
             for attr in def.statics.iter() {
-                values.push(match &attr.value {
+                let value = match &attr.value {
                     AttrValue::Inherit(e) => self.thunk_of(e, env),
                     AttrValue::Expr(e) => self.thunk_of(e, &scope),
-                });
+                };
+                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value });
             }
-            (scope, values)
+            scope
         };
-        let mut entries: Vec<AttrEntry> = Vec::with_capacity(values.len() + def.dynamics.len());
-        for (attr, value) in def.statics.iter().zip(values) {
-            entries.push(AttrEntry { name: attr.name, pos: attr.pos, value });
-        }
         entries.sort_unstable_by_key(|e| e.name);
         let mut attrs = Attrs::from_sorted(entries);
         for dynamic in def.dynamics.iter() {
@@ -801,7 +800,7 @@ impl Evaluator {
         };
         for entry in ov.iter() {
             if let Some(idx) = def.statics.iter().position(|a| a.name == entry.name) {
-                if let Thunk::Lazy(cell) = scope.slots.get(idx) {
+                if let Thunk::Lazy(cell) = scope.get(idx) {
                     let target = entry.value.clone();
                     *cell.state.borrow_mut() = ThunkState::Native(Rc::new(move |ev: &mut Evaluator| ev.force(&target)));
                 }
@@ -853,7 +852,8 @@ impl Evaluator {
         if let Value::Lambda(c) = f {
             if let Expr::Lambda(inner) = &c.def.body {
                 let env = self.bind_param(c.def, &c.env, a, pos)?;
-                return self.call_def(inner, &env, b, pos);
+                let env = self.bind_next(env, inner, b, pos)?;
+                return self.run_body(inner, env, pos);
             }
         }
         let g = self.call_value(f.clone(), a, pos)?;
@@ -882,14 +882,36 @@ impl Evaluator {
     #[inline]
     fn bind_param(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult<Env> {
         match &def.param {
-            Param::Ident(_) => Ok(new_env1(arg, parent)),
+            Param::Ident(_) if def.chain_len == 1 => Ok(new_env1(arg, parent)),
+            Param::Ident(_) => Ok(chain_frame(def, parent, arg)),
             Param::Formals { .. } => self.bind_formals(def, parent, arg, pos),
+        }
+    }
+
+    /// The frame of `inner` (the body of the lambda whose frame `frame` was just built by
+    /// `bind_param` or `bind_next`) called with `arg`: the same frame when both are in one chain.
+    #[inline]
+    fn bind_next(&mut self, frame: Env, inner: &'static LambdaDef, arg: Thunk, pos: Pos) -> EvalResult<Env> {
+        if inner.chain_slot > 0 {
+            debug_assert_eq!(frame.strong_count(), 1);
+            // SAFETY: `frame` was built just now for the enclosing lambda of the chain and
+            // nothing has been evaluated since (building argument thunks evaluates nothing).
+            unsafe { frame.init_slot(inner.chain_slot as usize, arg) };
+            Ok(frame)
+        } else {
+            self.bind_param(inner, &frame, arg, pos)
         }
     }
 
     /// Calls the lambda `def`, closing over `parent`, with `arg`.
     fn call_def(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult {
         let env = self.bind_param(def, parent, arg, pos)?;
+        self.run_body(def, env, pos)
+    }
+
+    /// Runs the body of `def` in its bound frame `env`.
+    #[inline]
+    fn run_body(&mut self, def: &'static LambdaDef, env: Env, pos: Pos) -> EvalResult {
         // As CppNix: the depth is checked before it is incremented.
         if self.call_depth > self.options.max_call_depth {
             return Err(stack_overflow().at(pos));
@@ -931,21 +953,27 @@ impl Evaluator {
             .at(pos)
             .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
         };
-        let mut slots: Vec<Thunk> = Vec::with_capacity(formals.len() + at.is_some() as usize);
-        let mut defaults: Vec<(Rc<ThunkCell>, &'static Expr)> = Vec::new();
+        let frame = Env::blank(formals.len() + at.is_some() as usize, parent);
+        // Formals whose default is needed: their thunks refer to the frame, so they are made
+        // once the argument has been checked (an error must not leave a cycle behind).
+        let mut defaults: u64 = 0;
+        let mut more_defaults: Vec<usize> = Vec::new();
         let mut used = 0usize;
-        for formal in formals.iter() {
-            match args.get(formal.name) {
+        for (i, formal) in formals.iter().enumerate() {
+            let t = match args.get(formal.name) {
                 Some(t) => {
                     used += 1;
-                    slots.push(t.clone());
+                    t.clone()
                 }
                 None => match &formal.default {
-                    Some(Expr::Const(v)) => slots.push(Thunk::Ready(v.clone())),
-                    Some(d) => {
-                        let cell = Thunk::new_cell(ThunkState::Blackhole);
-                        defaults.push((cell.clone(), d));
-                        slots.push(Thunk::Lazy(cell));
+                    Some(Expr::Const(v)) => Thunk::Ready(v.clone()),
+                    Some(_) => {
+                        if i < 64 {
+                            defaults |= 1 << i;
+                        } else {
+                            more_defaults.push(i);
+                        }
+                        continue;
                     }
                     None => {
                         return Err(EvalError::type_error(format!(
@@ -957,7 +985,9 @@ impl Evaluator {
                         .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
                     }
                 },
-            }
+            };
+            // SAFETY: the frame is being built; nothing is evaluated while it is filled.
+            unsafe { frame.init_slot(i, t) };
         }
         if !*ellipsis && used < args.len() {
             for entry in args.iter() {
@@ -979,17 +1009,26 @@ impl Evaluator {
             }
         }
         if at.is_some() {
-            slots.push(Thunk::Ready(argv.clone()));
+            // SAFETY: as above.
+            unsafe { frame.init_slot(formals.len(), Thunk::Ready(argv.clone())) };
         }
-        let env = new_env(slots.into_boxed_slice(), parent);
-        let cyclic = !defaults.is_empty();
-        for (cell, d) in defaults {
-            *cell.state.borrow_mut() = ThunkState::Suspended(d, env.clone());
+        let cyclic = defaults != 0 || !more_defaults.is_empty();
+        if cyclic {
+            let bits = std::iter::from_fn(move || {
+                let i = defaults.trailing_zeros() as usize;
+                defaults &= defaults.wrapping_sub(1);
+                (i < 64).then_some(i)
+            });
+            for i in bits.chain(more_defaults) {
+                let Some(d) = &formals[i].default else { unreachable!("only formals with defaults are pending") };
+                // SAFETY: as above: the frame's thunks have not been evaluated yet.
+                unsafe { frame.init_slot(i, Thunk::new_suspended(d, frame.clone())) };
+            }
+            if self.cycles.register(&frame) {
+                self.cycles.collect();
+            }
         }
-        if cyclic && self.cycles.register(&env) {
-            self.cycles.collect();
-        }
-        Ok(env)
+        Ok(frame)
     }
 
     fn lambda_short_name(&self, def: &LambdaDef) -> String {
@@ -1056,7 +1095,7 @@ impl Evaluator {
         let names: Vec<Symbol> = scope.iter().map(|e| e.name).collect();
         let expr = self.compile_file(&resolved, Some(&names))?;
         let slots: Vec<Thunk> = scope.iter().map(|e| e.value.clone()).collect();
-        let env = new_env(slots.into_boxed_slice(), &self.root_env.clone());
+        let env = new_env(slots, &self.root_env.clone());
         self.eval(expr, &env)
     }
 }
@@ -1132,13 +1171,27 @@ fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
     }
 }
 
+/// The frame of the chain lambda `def` (see [`LambdaDef::chain_slot`]) called with `arg`:
+/// `outer` is the closure's environment, which for an inner lambda of the chain is the partly
+/// filled frame whose first slots are copied.
+#[inline(never)]
+fn chain_frame(def: &'static LambdaDef, outer: &Env, arg: Thunk) -> Env {
+    let k = def.chain_slot as usize;
+    let (parent, filled) = if k == 0 {
+        (outer, &[][..])
+    } else {
+        (outer.parent().expect("a chain frame has a parent"), &outer.slots()[..k])
+    };
+    Env::chain(def.chain_len as usize, parent, filled, arg)
+}
+
 #[inline]
 fn lookup(env: &Env, depth: u32, slot: u32) -> &Thunk {
     let mut e = env;
     for _ in 0..depth {
-        e = e.parent.as_ref().expect("scope depth resolved at lowering");
+        e = e.parent().expect("scope depth resolved at lowering");
     }
-    e.slots.get(slot as usize)
+    e.get(slot as usize)
 }
 
 fn show_path(path: &[AttrName], upto: usize, last: Option<Symbol>) -> String {

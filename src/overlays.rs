@@ -25,7 +25,7 @@ use crate::builtins::Builtin;
 use crate::error::{ErrorKind, EvalError};
 use crate::eval::expr::{Expr, Param};
 use crate::eval::symbol::Symbol;
-use crate::eval::value::{AttrEntry, Attrs, Closure, PrimOpApp, Slots, Thunk, Value};
+use crate::eval::value::{AttrEntry, Attrs, Closure, PrimOpApp, Thunk, Value};
 use crate::eval::{EvalResult, Evaluator};
 use crate::syntax::source::{Origin, Pos};
 use std::cell::RefCell;
@@ -471,11 +471,19 @@ fn ident(p: &Param) -> Option<&'static str> {
     }
 }
 
-fn slot0(env: &crate::eval::value::EnvData) -> Option<&Thunk> {
-    match &env.slots {
-        Slots::One(t) => Some(t),
-        Slots::Many(v) => v.first(),
+/// The argument of the `n`-th lambda enclosing the closure `c` (0: the nearest), unforced: a
+/// slot of the closure's own frame when it is an inner lambda of a curried chain (`f: g: final:
+/// ...` shares one frame), otherwise the first slot of the `n`-th frame up.
+fn captured(c: &Closure, n: usize) -> Option<&Thunk> {
+    let k = c.def.chain_slot as usize;
+    if n < k {
+        return c.env.slots().get(k - 1 - n);
     }
+    let mut frame = if k > 0 { c.env.parent()? } else { &c.env };
+    for _ in k..n {
+        frame = frame.parent()?;
+    }
+    frame.slots().first()
 }
 
 /// `composeExtensions f g` — a closure `final: prev: ...` over two one-argument frames `g` and
@@ -493,9 +501,8 @@ pub fn composed_parts(c: &Closure) -> Option<(Thunk, Thunk)> {
     if !matches!(body, Expr::Bin { op: crate::eval::expr::BinOp::Update, .. }) {
         return None;
     }
-    let Slots::One(g) = &c.env.slots else { return None };
-    let parent = c.env.parent.as_ref()?;
-    let Slots::One(f) = &parent.slots else { return None };
+    let g = captured(c, 0)?;
+    let f = captured(c, 1)?;
     Some((f.clone(), g.clone()))
 }
 
@@ -511,8 +518,8 @@ pub fn extends_parts(c: &Closure) -> Option<(Thunk, Thunk)> {
     if !matches!(&**body, Expr::Bin { op: crate::eval::expr::BinOp::Update, .. }) {
         return None;
     }
-    let f = slot0(&c.env)?.clone();
-    let overlay = slot0(c.env.parent.as_ref()?)?.clone();
+    let f = captured(c, 0)?.clone();
+    let overlay = captured(c, 1)?.clone();
     Some((overlay, f))
 }
 

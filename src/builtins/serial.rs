@@ -348,7 +348,7 @@ mod tests {
     fn xml_of_file(text: &str, strict: bool, location: bool) -> String {
         let mut ev = evaluator();
         let expr = ev.compile(Origin::File("/t/x.nix".into()), text.into(), "/t".into()).unwrap();
-        let env = Rc::new(EnvData { slots: crate::eval::value::Slots::Many(Box::new([])), parent: None });
+        let env = crate::eval::value::Env::root();
         let v = ev.eval(expr, &env).unwrap();
         let mut ctx = Vec::new();
         String::from_utf8(value_to_xml(&mut ev, &v, strict, location, &mut ctx).unwrap()).unwrap()

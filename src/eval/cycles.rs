@@ -22,8 +22,8 @@
 //! to each other through a thunk both hold), and frames whose last outside reference disappears
 //! after they were given up on (they stay as before: freed at exit).
 
-use super::value::{Env, EnvData, Slots, Thunk, ThunkCell, ThunkState, Value};
-use std::rc::{Rc, Weak};
+use super::value::{Env, Thunk, ThunkCell, ThunkState, Value, WeakEnv};
+use std::rc::Rc;
 
 /// How many new candidates trigger a scan of the young generation. Breaking cycles costs time
 /// (freeing memory that has gone cold touches it all again), so an evaluation of ordinary size
@@ -33,10 +33,10 @@ const YOUNG_LIMIT: usize = 1 << 18;
 const SCAN_BUDGET: u32 = 4096;
 
 pub struct Cycles {
-    young: Vec<Weak<EnvData>>,
+    young: Vec<WeakEnv>,
     /// See [`YOUNG_LIMIT`] (smaller in tests).
     young_limit: usize,
-    old: Vec<Weak<EnvData>>,
+    old: Vec<WeakEnv>,
     /// The size of the old generation after its last scan.
     old_base: usize,
     /// Frames whose cycles were broken (for tests and statistics).
@@ -57,7 +57,7 @@ impl Cycles {
     /// Registers a frame that may become part of a cycle. Returns whether a collection is due.
     #[inline]
     pub fn register(&mut self, frame: &Env) -> bool {
-        self.young.push(Rc::downgrade(frame));
+        self.young.push(frame.downgrade());
         self.young.len() >= self.young_limit
     }
 
@@ -89,7 +89,7 @@ impl Cycles {
             break_cycle(&frame);
             self.freed += 1;
         } else {
-            self.old.push(Rc::downgrade(&frame));
+            self.old.push(frame.downgrade());
         }
     }
 }
@@ -97,9 +97,10 @@ impl Cycles {
 /// Whether every strong reference to `frame` (besides the caller's) comes from objects that
 /// only `frame` owns.
 fn is_garbage(frame: &Env) -> bool {
-    let target = Rc::as_ptr(frame);
+    let target = frame.as_ptr();
     // The slots' cells, with how often each occurs (a binding may share an earlier one's thunk).
-    let mut cells: Vec<&Rc<ThunkCell>> = slots_of(frame)
+    let mut cells: Vec<&Rc<ThunkCell>> = frame
+        .slots()
         .iter()
         .filter_map(|t| match t {
             Thunk::Lazy(c) => Some(c),
@@ -115,11 +116,11 @@ fn is_garbage(frame: &Env) -> bool {
         }
     }
     // Strong references: the caller's one, plus those found inside.
-    scan.found + 1 == Rc::strong_count(frame) as u32
+    scan.found as usize + 1 == frame.strong_count()
 }
 
 struct Scan {
-    target: *const EnvData,
+    target: *const (),
     found: u32,
     budget: u32,
 }
@@ -143,26 +144,23 @@ impl Scan {
 
     /// A reference to an environment: the target itself, or a frame only this reference holds.
     fn env(&mut self, env: &Env) -> bool {
-        if Rc::as_ptr(env) == self.target {
+        if env.as_ptr() == self.target {
             self.found += 1;
             return true;
         }
-        if Rc::strong_count(env) != 1 {
+        if env.strong_count() != 1 {
             return true; // shared: whatever it holds is not counted, which is conservative
         }
         if self.budget == 0 {
             return false;
         }
         self.budget -= 1;
-        if let Some(p) = &env.parent {
+        if let Some(p) = env.parent() {
             if !self.env(p) {
                 return false;
             }
         }
-        match &env.slots {
-            Slots::One(t) => self.thunk(t),
-            Slots::Many(v) => v.iter().all(|t| self.thunk(t)),
-        }
+        env.slots().iter().all(|t| self.thunk(t))
     }
 
     fn thunk(&mut self, t: &Thunk) -> bool {
@@ -184,18 +182,11 @@ impl Scan {
     }
 }
 
-fn slots_of(frame: &EnvData) -> &[Thunk] {
-    match &frame.slots {
-        Slots::One(t) => std::slice::from_ref(t),
-        Slots::Many(v) => v,
-    }
-}
-
 /// Clears the states of the thunks in an unreachable frame's slots, which drops every
 /// reference the frame holds to itself.
 fn break_cycle(frame: &Env) {
     let mut dropped: Vec<ThunkState> = Vec::new();
-    for t in slots_of(frame) {
+    for t in frame.slots() {
         if let Thunk::Lazy(c) = t {
             dropped.push(std::mem::replace(c.state.borrow_mut(), ThunkState::Blackhole));
         }

@@ -13,70 +13,78 @@
 
 use super::expr::{AttrName, AttrValue, AttrsDef, BinOp, Expr, Param};
 
-/// Whether the parameter of a lambda whose body is `body` (the parameter is slot 0 of the frame
-/// the body runs in) is only ever evaluated.
-pub fn param_only_forced(body: &Expr) -> bool {
-    !escapes(body, 0, false)
+/// Whether the parameter of a lambda whose body is `body` (the parameter is slot `slot` of the
+/// frame the body runs in) is only ever evaluated.
+pub fn param_only_forced(body: &Expr, slot: u32) -> bool {
+    !Walk { slot }.escapes(body, 0, false)
 }
 
-/// Whether `e`, evaluated `depth` frames below the parameter's frame, stores the parameter.
-/// `lazy`: `e` itself is in a position where a variable would be kept as a thunk.
-fn escapes(e: &Expr, depth: u32, lazy: bool) -> bool {
-    match e {
-        Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar(_) => false,
-        Expr::Var { depth: d, slot, .. } => lazy && *d == depth && *slot == 0,
-        Expr::Select(s) => {
-            escapes(&s.expr, depth, false)
-                || path_escapes(&s.path, depth)
-                || s.default.as_deref().is_some_and(|d| escapes(d, depth, false))
+/// The parameter looked for: its slot in its frame.
+struct Walk {
+    slot: u32,
+}
+
+impl Walk {
+    /// Whether `e`, evaluated `depth` frames below the parameter's frame, stores the parameter.
+    /// `lazy`: `e` itself is in a position where a variable would be kept as a thunk.
+    fn escapes(&self, e: &Expr, depth: u32, lazy: bool) -> bool {
+        match e {
+            Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar(_) => false,
+            Expr::Var { depth: d, slot, .. } => lazy && *d == depth && *slot == self.slot,
+            Expr::Select(s) => {
+                self.escapes(&s.expr, depth, false)
+                    || self.path_escapes(&s.path, depth)
+                    || s.default.as_deref().is_some_and(|d| self.escapes(d, depth, false))
+            }
+            Expr::HasAttr(h) => self.escapes(&h.expr, depth, false) || self.path_escapes(&h.path, depth),
+            Expr::Attrs(def) => self.attrs_escape(def, depth),
+            Expr::List(items) => items.iter().any(|i| self.escapes(i, depth, true)),
+            Expr::Lambda(def) => {
+                // A lambda inside a chain shares its frame with the enclosing one.
+                let inner = if def.chain_slot > 0 { depth } else { depth + 1 };
+                let defaults = match &def.param {
+                    Param::Ident(_) => false,
+                    Param::Formals { formals, .. } => {
+                        formals.iter().any(|f| f.default.as_ref().is_some_and(|d| self.escapes(d, inner, true)))
+                    }
+                };
+                defaults || self.escapes(&def.body, inner, false)
+            }
+            Expr::Call(c) => self.escapes(&c.func, depth, false) || c.args.iter().any(|a| self.escapes(a, depth, true)),
+            Expr::Let { bindings, body } => self.attrs_escape(bindings, depth) || self.escapes(body, depth + 1, false),
+            Expr::With { namespace, body, .. } => self.escapes(namespace, depth, true) || self.escapes(body, depth + 1, false),
+            Expr::If(i) => self.escapes(&i.cond, depth, false) || self.escapes(&i.then, depth, false) || self.escapes(&i.else_, depth, false),
+            Expr::Assert(a) => self.escapes(&a.cond, depth, false) || self.escapes(&a.body, depth, false),
+            Expr::Not { expr, .. } => self.escapes(expr, depth, false),
+            Expr::Bin { op, lhs, rhs, .. } => match op {
+                // The argument side of a pipe is passed as a thunk.
+                BinOp::PipeRight => self.escapes(lhs, depth, true) || self.escapes(rhs, depth, false),
+                BinOp::PipeLeft => self.escapes(lhs, depth, false) || self.escapes(rhs, depth, true),
+                _ => self.escapes(lhs, depth, false) || self.escapes(rhs, depth, false),
+            },
+            Expr::Concat { parts, .. } => parts.iter().any(|p| self.escapes(p, depth, false)),
         }
-        Expr::HasAttr(h) => escapes(&h.expr, depth, false) || path_escapes(&h.path, depth),
-        Expr::Attrs(def) => attrs_escape(def, depth),
-        Expr::List(items) => items.iter().any(|i| escapes(i, depth, true)),
-        Expr::Lambda(def) => {
-            let inner = depth + 1;
-            let defaults = match &def.param {
-                Param::Ident(_) => false,
-                Param::Formals { formals, .. } => {
-                    formals.iter().any(|f| f.default.as_ref().is_some_and(|d| escapes(d, inner, true)))
-                }
-            };
-            defaults || escapes(&def.body, inner, false)
-        }
-        Expr::Call(c) => escapes(&c.func, depth, false) || c.args.iter().any(|a| escapes(a, depth, true)),
-        Expr::Let { bindings, body } => attrs_escape(bindings, depth) || escapes(body, depth + 1, false),
-        Expr::With { namespace, body, .. } => escapes(namespace, depth, true) || escapes(body, depth + 1, false),
-        Expr::If(i) => escapes(&i.cond, depth, false) || escapes(&i.then, depth, false) || escapes(&i.else_, depth, false),
-        Expr::Assert(a) => escapes(&a.cond, depth, false) || escapes(&a.body, depth, false),
-        Expr::Not { expr, .. } => escapes(expr, depth, false),
-        Expr::Bin { op, lhs, rhs, .. } => match op {
-            // The argument side of a pipe is passed as a thunk.
-            BinOp::PipeRight => escapes(lhs, depth, true) || escapes(rhs, depth, false),
-            BinOp::PipeLeft => escapes(lhs, depth, false) || escapes(rhs, depth, true),
-            _ => escapes(lhs, depth, false) || escapes(rhs, depth, false),
-        },
-        Expr::Concat { parts, .. } => parts.iter().any(|p| escapes(p, depth, false)),
     }
-}
 
-fn path_escapes(path: &[AttrName], depth: u32) -> bool {
-    path.iter().any(|n| match n {
-        AttrName::Static(_) => false,
-        AttrName::Dynamic(e) => escapes(e, depth, false),
-    })
-}
+    fn path_escapes(&self, path: &[AttrName], depth: u32) -> bool {
+        path.iter().any(|n| match n {
+            AttrName::Static(_) => false,
+            AttrName::Dynamic(e) => self.escapes(e, depth, false),
+        })
+    }
 
-/// An attribute set literal or `let` bindings: values and sources are kept as thunks.
-fn attrs_escape(def: &AttrsDef, depth: u32) -> bool {
-    // `let` always opens a frame; sets do when `opens_frame` says so.
-    let inner = if def.opens_frame { depth + 1 } else { depth };
-    // Sources of a recursive set live in its frame; those of other sets outside it.
-    let sources_at = if def.rec { inner } else { depth };
-    def.statics.iter().any(|a| match &a.value {
-        AttrValue::Expr(e) => escapes(e, inner, true),
-        AttrValue::Inherit(e) => escapes(e, depth, true),
-    }) || def.dynamics.iter().any(|d| escapes(&d.name, inner, false) || escapes(&d.value, inner, true))
-        || def.sources.iter().any(|s| escapes(s, sources_at, true))
+    /// An attribute set literal or `let` bindings: values and sources are kept as thunks.
+    fn attrs_escape(&self, def: &AttrsDef, depth: u32) -> bool {
+        // `let` always opens a frame; sets do when `opens_frame` says so.
+        let inner = if def.opens_frame { depth + 1 } else { depth };
+        // Sources of a recursive set live in its frame; those of other sets outside it.
+        let sources_at = if def.rec { inner } else { depth };
+        def.statics.iter().any(|a| match &a.value {
+            AttrValue::Expr(e) => self.escapes(e, inner, true),
+            AttrValue::Inherit(e) => self.escapes(e, depth, true),
+        }) || def.dynamics.iter().any(|d| self.escapes(&d.name, inner, false) || self.escapes(&d.value, inner, true))
+            || def.sources.iter().any(|s| self.escapes(s, sources_at, true))
+    }
 }
 
 #[cfg(test)]

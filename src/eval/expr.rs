@@ -178,6 +178,14 @@ pub struct LambdaDef {
     /// `x: body` where the body only ever evaluates `x` and never stores it (see `escape`):
     /// cheap arguments may then be computed before the call.
     pub strict_param: bool,
+    /// Curried lambdas `x: y: z: body` (plain parameters, each the whole body of the previous)
+    /// share one frame with a slot per parameter: `chain_slot` is this lambda's slot in it (0
+    /// for the outermost, and for every lambda outside such a chain) and `chain_len` the
+    /// number of slots. Calling the outermost builds the frame; calling an inner closure (a
+    /// partial application, whose environment is the partly filled frame) copies the filled
+    /// slots into a new frame. Variables of the chain are all at depth 0 in the innermost body.
+    pub chain_slot: u32,
+    pub chain_len: u32,
 }
 
 pub enum Param {

@@ -707,16 +707,22 @@ impl<'a> Lowerer<'a> {
     fn lambda(&mut self, lambda: &ast::Lambda, name: Option<Symbol>) -> LResult<Expr> {
         let pos = self.pos_of(lambda.span);
         match &lambda.param {
-            ast::Param::Ident(arg, _) => {
-                let arg = *arg;
-                let mut frame = Names::with_capacity(1);
-                frame.push(arg);
+            ast::Param::Ident(..) => {
+                // `x: y: z: body`: the lambdas whose body is the next one share a frame.
+                let mut len = 1u32;
+                let mut l = lambda;
+                while let ast::Expr::Lambda(inner) = &l.body {
+                    if !matches!(inner.param, ast::Param::Ident(..)) {
+                        break;
+                    }
+                    len += 1;
+                    l = inner;
+                }
+                let frame = Names::with_capacity(len as usize);
                 self.scopes.push(Scope::Frame(frame));
-                let body = self.expr(&lambda.body);
+                let def = self.chain_lambda(lambda, name, 0, len);
                 self.scopes.pop();
-                let body = body?;
-                let strict_param = super::escape::param_only_forced(&body);
-                Ok(Expr::Lambda(Box::new(LambdaDef { name, pos, param: Param::Ident(arg), body, strict_param })))
+                Ok(Expr::Lambda(Box::new(def?)))
             }
             ast::Param::Pattern { entries, ellipsis, bind } => {
                 let mut frame = Names::with_capacity(entries.len() + 1);
@@ -767,9 +773,31 @@ impl<'a> Lowerer<'a> {
                     param: Param::Formals { formals: formals.into_boxed_slice(), ellipsis: *ellipsis, at },
                     body,
                     strict_param: false,
+                    chain_slot: 0,
+                    chain_len: 0,
                 })))
             }
         }
+    }
+
+    /// Lambda `slot` of a chain of `len` plain-parameter lambdas sharing the frame on top of
+    /// the scope stack (see [`LambdaDef::chain_slot`]).
+    fn chain_lambda(&mut self, lambda: &ast::Lambda, name: Option<Symbol>, slot: u32, len: u32) -> LResult<LambdaDef> {
+        let ast::Param::Ident(arg, _) = &lambda.param else { unreachable!("chains hold plain parameters") };
+        match self.scopes.last_mut() {
+            Some(Scope::Frame(names)) => {
+                debug_assert_eq!(names.len(), slot as usize);
+                names.push(*arg);
+            }
+            _ => unreachable!("the chain's frame is on top"),
+        }
+        let body = match &lambda.body {
+            ast::Expr::Lambda(inner) if slot + 1 < len => Expr::Lambda(Box::new(self.chain_lambda(inner, None, slot + 1, len)?)),
+            body => self.expr(body)?,
+        };
+        let strict_param = super::escape::param_only_forced(&body, slot);
+        let pos = self.pos_of(lambda.span);
+        Ok(LambdaDef { name, pos, param: Param::Ident(*arg), body, strict_param, chain_slot: slot, chain_len: len })
     }
 
     // ----- attribute sets and let ------------------------------------------------------------

@@ -739,10 +739,19 @@ pub struct PrimOpApp {
 }
 
 /// A possibly unevaluated value.
-#[derive(Clone)]
 pub enum Thunk {
     Ready(Value),
     Lazy(Rc<ThunkCell>),
+}
+
+impl Clone for Thunk {
+    #[inline(always)]
+    fn clone(&self) -> Thunk {
+        match self {
+            Thunk::Ready(v) => Thunk::Ready(v.clone()),
+            Thunk::Lazy(c) => Thunk::Lazy(Rc::clone(c)),
+        }
+    }
 }
 
 pub struct ThunkCell {
@@ -845,39 +854,18 @@ impl From<Value> for Thunk {
     }
 }
 
-/// A runtime scope: one frame of slots, and the enclosing frame.
-pub struct EnvData {
-    pub slots: Slots,
-    pub parent: Option<Env>,
-}
+pub use super::env::{Env, WeakEnv};
 
-/// The slots of a frame. Single-slot frames (`x: ...`, `with`) are the most common and need no
-/// second allocation.
-pub enum Slots {
-    One(Thunk),
-    Many(Box<[Thunk]>),
-}
-
-impl Slots {
-    #[inline]
-    pub fn get(&self, slot: usize) -> &Thunk {
-        match self {
-            Slots::One(t) => t,
-            Slots::Many(v) => &v[slot],
-        }
-    }
-}
-
-pub type Env = Rc<EnvData>;
-
-pub fn new_env(slots: Box<[Thunk]>, parent: &Env) -> Env {
-    Rc::new(EnvData { slots: Slots::Many(slots), parent: Some(parent.clone()) })
+/// A frame holding `slots` inside `parent`.
+#[inline]
+pub fn new_env(slots: Vec<Thunk>, parent: &Env) -> Env {
+    Env::new(slots, Some(parent))
 }
 
 /// A frame with one slot.
 #[inline]
 pub fn new_env1(slot: Thunk, parent: &Env) -> Env {
-    Rc::new(EnvData { slots: Slots::One(slot), parent: Some(parent.clone()) })
+    Env::new1(slot, parent)
 }
 
 #[cfg(test)]
