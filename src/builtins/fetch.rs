@@ -536,8 +536,9 @@ fn git_from_workdir(
         let rel = abs.get(root.len() + 1..).unwrap_or("");
         Ok(files.contains(rel) || dirs.contains(rel))
     };
-    let hash = super::store::nar_hash_filtered(ev, dir, &mut keep)?;
+    let (hash, kept) = super::store::nar_hash_filtered_kept(ev, dir, &mut keep)?;
     let store_path = spath::source_path(name, &hash.sha256_bytes().unwrap_or_default()).map_err(store_err)?;
+    super::store::register_copy(ev, &store_path, dir, Some(kept));
     let mut f = Fetched { store_path, nar_hash: Some(hash), git: true, ..Default::default() };
     if !dirty {
         let rev = head.clone().unwrap_or_else(|| "0".repeat(40));
