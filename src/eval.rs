@@ -50,6 +50,8 @@ pub struct EvalOptions {
     pub home: Option<String>,
     /// The `lint-*` settings (short path, absolute path and URL literals).
     pub lints: [lower::Lint; 3],
+    /// CppNix's `abort-on-warn`: `builtins.warn` fails (uncatchably) after printing.
+    pub abort_on_warn: bool,
 }
 
 impl Default for EvalOptions {
@@ -64,6 +66,7 @@ impl Default for EvalOptions {
             experimental_features: vec!["flakes".to_string()],
             home: std::env::var("HOME").ok(),
             lints: [lower::Lint::Ignore; 3],
+            abort_on_warn: false,
         }
     }
 }
@@ -995,7 +998,7 @@ impl Evaluator {
                     let mut err = EvalError::type_error(format!(
                         "function '{}' called with unexpected argument '{}'",
                         self.lambda_short_name(def),
-                        entry.name
+                        crate::print::attr_name_str(entry.name.as_str())
                     ))
                     .at(pos);
                     if let Some(s) = crate::error::did_you_mean(

@@ -130,7 +130,8 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             let value = e.value.clone();
             AttrEntry {
                 name,
-                pos: e.pos,
+                // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
+                pos: Pos::NONE,
                 // The name's string is only made if the value is demanded.
                 value: Thunk::new_native(move |ev: &mut Evaluator| {
                     let fv = ev.force(&f)?;

@@ -64,17 +64,28 @@ fn deep_seq(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn trace(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let v = ev.arg(args, 0, "trace")?;
-    match &v {
-        Value::String(s) => eprintln!("trace: {}", s.to_str_lossy()),
-        other => eprintln!("trace: {}", crate::print::short(other)),
-    }
+    let text = match &v {
+        Value::String(s) => format!("trace: {}", s.to_str_lossy()),
+        other => format!("trace: {}", crate::print::short(other)),
+    };
+    log_line(&text);
     ev.force(&args[1])
 }
 
 fn warn(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let msg = ev.arg_string(args, 0, "warn")?;
-    eprintln!("evaluation warning: {}", msg.to_str_lossy());
+    log_line(&format!("evaluation warning: {}", msg.to_str_lossy()));
+    if ev.options.abort_on_warn {
+        // Not catchable by `tryEval`, as in CppNix.
+        return Err(EvalError::new(ErrorKind::Eval, "aborting to reveal stack trace of warning, as abort-on-warn is set"));
+    }
     ev.force(&args[1])
+}
+
+/// Writes one message to standard error the way CppNix's logger does (escape sequences
+/// filtered, tabs expanded).
+fn log_line(text: &str) {
+    eprintln!("{}", crate::error::render::filter_ansi(text, crate::cli::stderr_color()));
 }
 
 fn trace_verbose(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

@@ -437,9 +437,10 @@ fn fetch_git_input(ev: &mut Evaluator, input: &InputAttrs) -> EvalResult<Fetched
     let name = get_str(input, "name").unwrap_or("source").to_string();
     let shallow = get_bool(input, "shallow").unwrap_or(false);
     let export_ignore = get_bool(input, "exportIgnore").unwrap_or(false);
-    if get_bool(input, "submodules").unwrap_or(false) {
+    let submodules = get_bool(input, "submodules").unwrap_or(false);
+    if submodules && (input.contains_key("rev") || input.contains_key("ref")) {
         return Err(EvalError::eval(format!(
-            "nixeval does not support 'submodules = true' when fetching '{}'",
+            "nixeval does not support 'submodules = true' with a given 'rev' or 'ref' when fetching '{}'",
             input_to_string(input)
         )));
     }
@@ -466,7 +467,7 @@ fn fetch_git_input(ev: &mut Evaluator, input: &InputAttrs) -> EvalResult<Fetched
     let fetched = if input.contains_key("rev") || input.contains_key("ref") {
         git_from_commit(ev, input, &dir, &name, shallow)?
     } else {
-        git_from_workdir(ev, input, &dir, &name, shallow, export_ignore)?
+        git_from_workdir(ev, input, &dir, &name, shallow, export_ignore, submodules)?
     };
     if let Some(h) = &fetched.nar_hash {
         check_nar_hash(input, h)?;
@@ -488,6 +489,41 @@ fn split_z(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes.split(|&b| b == 0).filter(|s| !s.is_empty())
 }
 
+/// Adds the tracked files of the work tree at `dir` to `files`, each prefixed with `prefix`;
+/// with `submodules`, the files of checked-out submodules too (recursively).
+fn workdir_files(
+    ev: &mut Evaluator,
+    dir: &str,
+    prefix: &str,
+    submodules: bool,
+    files: &mut BTreeSet<String>,
+    depth: usize,
+) -> EvalResult<()> {
+    let listed = git(ev, dir, &["ls-files", "-z", "--cached"])?;
+    let deleted = git(ev, dir, &["ls-files", "-z", "--deleted"])?;
+    let deleted: BTreeSet<&[u8]> = split_z(&deleted).collect();
+    files.extend(
+        split_z(&listed).filter(|f| !deleted.contains(f)).map(|f| format!("{}{}", prefix, String::from_utf8_lossy(f))),
+    );
+    if !submodules || depth > 32 {
+        return Ok(());
+    }
+    let staged = git(ev, dir, &["ls-files", "-z", "--stage"])?;
+    for entry in split_z(&staged) {
+        // "<mode> <object> <stage>\t<path>"; gitlinks (mode 160000) are submodules.
+        let Some(tab) = entry.iter().position(|&b| b == b'\t') else { continue };
+        if !entry.starts_with(b"160000 ") {
+            continue;
+        }
+        let sub = String::from_utf8_lossy(&entry[tab + 1..]).into_owned();
+        let sub_dir = format!("{}/{}", dir.trim_end_matches('/'), sub);
+        if ev.io.path_exists(&format!("{}/.git", sub_dir)) {
+            workdir_files(ev, &sub_dir, &format!("{}{}/", prefix, sub), true, files, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
 /// The tracked files of the work tree (CppNix's `getAccessorFromWorkdir`).
 fn git_from_workdir(
     ev: &mut Evaluator,
@@ -496,13 +532,11 @@ fn git_from_workdir(
     name: &str,
     shallow: bool,
     export_ignore: bool,
+    submodules: bool,
 ) -> EvalResult<Fetched> {
     let head = git_line(ev, dir, &["rev-parse", "--verify", "-q", "HEAD"]).ok().filter(|s| s.len() == 40);
-    let listed = git(ev, dir, &["ls-files", "-z", "--cached"])?;
-    let deleted = git(ev, dir, &["ls-files", "-z", "--deleted"])?;
-    let deleted: BTreeSet<&[u8]> = split_z(&deleted).collect();
-    let mut files: BTreeSet<String> =
-        split_z(&listed).filter(|f| !deleted.contains(f)).map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let mut files = BTreeSet::new();
+    workdir_files(ev, dir, "", submodules, &mut files, 0)?;
     if export_ignore && files.iter().any(|f| f == ".gitattributes" || f.ends_with("/.gitattributes")) {
         let mut args: Vec<&str> = vec!["check-attr", "-z", "export-ignore", "--"];
         args.extend(files.iter().map(String::as_str));
@@ -536,8 +570,9 @@ fn git_from_workdir(
         let rel = abs.get(root.len() + 1..).unwrap_or("");
         Ok(files.contains(rel) || dirs.contains(rel))
     };
-    let hash = super::store::nar_hash_filtered(ev, dir, &mut keep)?;
+    let (hash, kept) = super::store::nar_hash_filtered_kept(ev, dir, &mut keep)?;
     let store_path = spath::source_path(name, &hash.sha256_bytes().unwrap_or_default()).map_err(store_err)?;
+    super::store::register_copy(ev, &store_path, dir, Some(kept));
     let mut f = Fetched { store_path, nar_hash: Some(hash), git: true, ..Default::default() };
     if !dirty {
         let rev = head.clone().unwrap_or_else(|| "0".repeat(40));
@@ -1202,6 +1237,37 @@ mod tests {
         let remote = eval_real("builtins.fetchGit \"https://example.org/x.git\"").unwrap_err();
         assert!(remote.contains("no network access"), "{remote}");
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// `submodules = true` on a work tree includes the tracked files of checked-out
+    /// submodules; the store path was checked against nix-instantiate (and against
+    /// `nix-store --add` of a directory holding the same files).
+    #[test]
+    fn fetch_git_local_submodules() {
+        use std::fs;
+        let top = std::env::temp_dir().join(format!("nixeval-git-sm-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&top);
+        let (main, sub) = (top.join("main"), top.join("sub"));
+        fs::create_dir_all(&main).unwrap();
+        fs::create_dir_all(&sub).unwrap();
+        let date = "2020-01-01T00:00:00Z";
+        if !sh_git(&sub, &["init", "-q"], date) {
+            println!("note: git is not installed; skipping");
+            return;
+        }
+        fs::write(sub.join("s.txt"), "s\n").unwrap();
+        fs::write(main.join("m.txt"), "m\n").unwrap();
+        assert!(sh_git(&sub, &["add", "-A"], date) && sh_git(&sub, &["commit", "-qm", "s"], date));
+        assert!(sh_git(&main, &["init", "-q"], date));
+        assert!(sh_git(&main, &["add", "-A"], date) && sh_git(&main, &["commit", "-qm", "m"], date));
+        let added = sh_git(&main, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", "../sub", "sub"], date);
+        assert!(added && sh_git(&main, &["commit", "-qam", "sub"], date));
+        let d = main.display();
+        let with = eval_real(&format!("(builtins.fetchGit {{ url = {d}; submodules = true; }}).outPath")).unwrap();
+        assert_eq!(with, r#""/nix/store/87hqvh1n66vhhc7ibgkjzpn83awmprk4-source""#);
+        let without = eval_real(&format!("(builtins.fetchGit {d}).outPath")).unwrap();
+        assert_eq!(without, r#""/nix/store/ml72dgaxjcjk95ry1qcgx1131phcjwm4-source""#);
+        let _ = fs::remove_dir_all(&top);
     }
 
     #[test]

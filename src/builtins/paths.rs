@@ -214,5 +214,6 @@ pub fn store_path_of_source(ev: &mut Evaluator, path: &str) -> EvalResult<String
     let hash = ev.io.nar_sha256(path).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
     let store_path = crate::store::path::source_path(&name, &hash).map_err(|e| EvalError::eval(e.to_string()))?;
     ev.caches.source_paths.insert(path.to_string(), store_path.clone());
+    super::store::register_copy(ev, &store_path, path, None);
     Ok(store_path)
 }

@@ -5,11 +5,15 @@
 //!
 //! Paths are computed exactly as CppNix computes them in read-only mode (`nix-instantiate
 //! --eval`): nothing is copied or written, the results are the store paths the sources would
-//! get. Importing from derivations or realising string contexts is not supported.
+//! get. Importing from derivations or realising string contexts is not supported. Each
+//! source copy and `toFile` result is described to the `EvalIo` (`add_store_object`), so
+//! that a view mapping store paths can answer reads of it without a store.
 
 use super::{type_err, Builtin};
 use crate::error::{ErrorKind, EvalError};
-use crate::eval::io::FileType;
+use crate::eval::io::{FileType, StoreObject};
+use rustc_hash::FxHashSet;
+use std::rc::Rc;
 use crate::eval::ops::Coercion;
 use crate::eval::symbol::sym;
 use crate::eval::value::*;
@@ -292,6 +296,24 @@ pub fn nar_hash_filtered(
     hash_nodes(ev, root, &nodes, HashAlgo::Sha256)
 }
 
+/// [`nar_hash_filtered`], also returning the entries kept (relative paths, without the root),
+/// which describe the store object for [`StoreObject::Copy`].
+pub fn nar_hash_filtered_kept(
+    ev: &mut Evaluator,
+    root: &str,
+    filter: &mut dyn FnMut(&mut Evaluator, &str, FileType) -> EvalResult<bool>,
+) -> EvalResult<(Hash, Rc<FxHashSet<String>>)> {
+    let nodes = walk_tree(ev, root, filter)?;
+    let hash = hash_nodes(ev, root, &nodes, HashAlgo::Sha256)?;
+    let kept = nodes.into_iter().map(|n| n.rel).filter(|r| !r.is_empty()).collect();
+    Ok((hash, Rc::new(kept)))
+}
+
+/// Lets later reads of `store_path` see `object` (see [`crate::eval::io::EvalIo::add_store_object`]).
+pub fn register_copy(ev: &Evaluator, store_path: &str, source: &str, only: Option<Rc<FxHashSet<String>>>) {
+    ev.io.add_store_object(store_path, StoreObject::Copy { source: source.to_string(), only });
+}
+
 /// The store path of `path` added as `name` with `method` (`nar` or `flat`), filtered:
 /// CppNix's `addPath` in read-only mode.
 pub fn add_path(
@@ -320,7 +342,9 @@ pub fn add_path(
             }
             let contents = ev.io.read_file(&resolved).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
             let h = Hash::of(HashAlgo::Sha256, &contents);
-            spath::make_fixed_output_path(method, &h, name, [], false).map_err(store_err)?
+            let dst = spath::make_fixed_output_path(method, &h, name, [], false).map_err(store_err)?;
+            register_copy(ev, &dst, &resolved, None);
+            dst
         } else if let Some(f) = filter {
             let f = f.clone();
             let mut call = |ev: &mut Evaluator, p: &str, kind: FileType| -> EvalResult<bool> {
@@ -331,11 +355,15 @@ pub fn add_path(
                         .frame(Pos::NONE, "while evaluating the return value of the path filter function")),
                 }
             };
-            let h = nar_hash_filtered(ev, &resolved, &mut call)?;
-            spath::make_fixed_output_path(method, &h, name, [], false).map_err(store_err)?
+            let (h, kept) = nar_hash_filtered_kept(ev, &resolved, &mut call)?;
+            let dst = spath::make_fixed_output_path(method, &h, name, [], false).map_err(store_err)?;
+            register_copy(ev, &dst, &resolved, Some(kept));
+            dst
         } else {
             let h = ev.io.nar_sha256(&resolved).map_err(|e| EvalError::new(ErrorKind::Io, e))?;
-            spath::source_path(name, &h).map_err(store_err)?
+            let dst = spath::source_path(name, &h).map_err(store_err)?;
+            register_copy(ev, &dst, &resolved, None);
+            dst
         };
         if let Some(p) = expected_path {
             if p != dst {
@@ -375,6 +403,7 @@ fn to_file(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         }
     }
     let path = spath::to_file_path(&name, contents.as_bytes(), refs.iter().map(String::as_str)).map_err(store_err)?;
+    ev.io.add_store_object(&path, StoreObject::Contents(contents.as_bytes().into()));
     ev.caches.drv_hashes.add_path_references(path.clone(), refs);
     Ok(store_path_string(&path))
 }

@@ -2,7 +2,7 @@
 //! `nix-instantiate --eval` so that existing language test suites run unchanged.
 
 use super::Exit;
-use crate::error::render::{render, RenderOptions};
+use crate::error::render::{filter_ansi, render, RenderOptions};
 use crate::eval::value::{AttrEntry, Attrs, Thunk};
 use crate::eval::{EvalOptions, EvalResult, Evaluator, Value};
 use crate::syntax::source::Pos;
@@ -33,6 +33,8 @@ Options:
                            Allow (default) or forbid impure builtins (getEnv, currentTime)
       --system SYSTEM      The value of builtins.currentSystem
       --max-call-depth N   Maximum depth of nested function calls (default 10000)
+      --abort-on-warn      Make builtins.warn fail after printing its warning
+      --option NAME VALUE  Set max-call-depth, abort-on-warn or experimental-features
       --extra-experimental-features FEATURES
                            Enable experimental features (e.g. pipe-operators)
       --lint-short-path-literals | --lint-absolute-path-literals | --lint-url-literals LEVEL
@@ -74,6 +76,8 @@ struct Args {
     pure: bool,
     system: Option<String>,
     max_call_depth: Option<u32>,
+    /// `--abort-on-warn` / `--option abort-on-warn true`: `builtins.warn` fails after warning.
+    abort_on_warn: bool,
     features: Vec<String>,
     lints: [crate::eval::lower::Lint; 3],
     parse_only: bool,
@@ -121,6 +125,8 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             "--impure" => out.pure = false,
             "--pure-eval" => out.pure = true,
             "--system" => out.system = Some(value(&a)?),
+            "--abort-on-warn" => out.abort_on_warn = true,
+            "--no-abort-on-warn" => out.abort_on_warn = false,
             "--max-call-depth" => {
                 let v = value(&a)?;
                 out.max_call_depth = Some(v.parse().map_err(|_| format!("invalid value '{v}' for --max-call-depth"))?);
@@ -144,6 +150,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
                 let v = value(&a)?;
                 match n.as_str() {
                     "max-call-depth" => out.max_call_depth = v.parse().ok(),
+                    "abort-on-warn" => out.abort_on_warn = parse_bool_setting(&n, &v)?,
                     "experimental-features" | "extra-experimental-features" => {
                         out.features.extend(v.split_whitespace().map(String::from))
                     }
@@ -167,6 +174,15 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
         }
     }
     Ok(out)
+}
+
+/// A Boolean setting's value as CppNix accepts it.
+fn parse_bool_setting(name: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!("Boolean setting '{name}' has invalid value '{v}'")),
+    }
 }
 
 /// `NIX_PATH` / `-I` entries: `name=path` or a plain path.
@@ -193,6 +209,7 @@ pub fn run(args: Vec<String>) -> Exit {
     if let Some(d) = args.max_call_depth {
         options.max_call_depth = d;
     }
+    options.abort_on_warn = args.abort_on_warn;
     options.experimental_features.extend(args.features.iter().cloned());
     options.lints = args.lints;
     // `-I` entries come first, then NIX_PATH.
@@ -218,11 +235,12 @@ pub fn run(args: Vec<String>) -> Exit {
         let opts = RenderOptions { show_trace, color: super::stderr_color() };
         let mut warnings = crate::overlays::trace::take_log();
         for w in std::mem::take(&mut ev.warnings) {
-            warnings.push_str(&render(&w, &ev.sources, &opts).replacen("error:", "warning:", 1));
+            let text = render(&w, &ev.sources, &opts).replacen("error:", "warning:", 1);
+            warnings.push_str(&filter_ansi(&text, opts.color));
         }
         match result {
             Ok(bytes) => (0u8, bytes, warnings),
-            Err(e) => (1u8, Vec::new(), warnings + &render(&e, &ev.sources, &opts)),
+            Err(e) => (1u8, Vec::new(), warnings + &filter_ansi(&render(&e, &ev.sources, &opts), opts.color)),
         }
     });
     let mut stdout = std::io::stdout().lock();

@@ -73,3 +73,81 @@ pub fn render(err: &EvalError, map: &SourceMap, opts: &RenderOptions) -> String 
 fn indent_message(msg: &str) -> String {
     msg.replace('\n', "\n       ")
 }
+
+/// Prepares one message for standard error as CppNix's logger does (`filterANSIEscapes`):
+/// escape sequences are dropped, except colour sequences (`ESC [ ... m`) when `keep_colors`;
+/// a tab becomes spaces up to the next multiple of 8 characters, counted from the start of
+/// the message (CppNix does not restart the count at a newline); `\r` and `\a` are dropped.
+pub fn filter_ansi(s: &str, keep_colors: bool) -> String {
+    if !s.bytes().any(|b| matches!(b, 0x1b | b'\t' | b'\r' | 0x07)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut width = 0usize;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                let mut seq = String::from('\x1b');
+                let mut last = None;
+                if chars.peek() == Some(&'[') {
+                    seq.push('[');
+                    chars.next();
+                    while let Some(&p) = chars.peek().filter(|p| ('\x30'..='\x3f').contains(p)) {
+                        seq.push(p);
+                        chars.next();
+                    }
+                    while let Some(&p) = chars.peek().filter(|p| ('\x20'..='\x2f').contains(p)) {
+                        seq.push(p);
+                        chars.next();
+                    }
+                    if let Some(&p) = chars.peek().filter(|p| ('\x40'..='\x7e').contains(p)) {
+                        seq.push(p);
+                        last = Some(p);
+                        chars.next();
+                    }
+                } else if chars.peek().is_some_and(|p| ('\x40'..='\x5f').contains(p)) {
+                    chars.next();
+                }
+                if keep_colors && last == Some('m') {
+                    out.push_str(&seq);
+                }
+            }
+            '\t' => {
+                out.push(' ');
+                width += 1;
+                while width % 8 != 0 {
+                    out.push(' ');
+                    width += 1;
+                }
+            }
+            '\r' | '\x07' => {}
+            c => {
+                out.push(c);
+                width += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_ansi;
+
+    #[test]
+    fn escapes_dropped_or_kept() {
+        assert_eq!(filter_ansi("a\x1b[1;35mX\x1b[0m b", false), "aX b");
+        assert_eq!(filter_ansi("a\x1b[1;35mX\x1b[0m b", true), "a\x1b[1;35mX\x1b[0m b");
+        // Not a colour sequence: dropped even when colours are kept.
+        assert_eq!(filter_ansi("a\x1b[2Kb\x1b(c", true), "ab(c");
+        assert_eq!(filter_ansi("plain", false), "plain");
+    }
+
+    #[test]
+    fn tabs_expand_from_message_start() {
+        assert_eq!(filter_ansi("error: X y\tz", false), "error: X y      z");
+        assert_eq!(filter_ansi("ab\ncd\te", false), "ab\ncd   e");
+        assert_eq!(filter_ansi("a\r\x07b", false), "ab");
+    }
+}

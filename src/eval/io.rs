@@ -25,7 +25,22 @@ impl FileType {
     }
 }
 
+/// A store object nixeval computed the path of without writing it, described so that reads
+/// of the store path can be answered (`import "${./dir}/x.nix"`, reading a `toFile` result).
+#[derive(Clone, Debug)]
+pub enum StoreObject {
+    /// A copy of the host path `source`; with `only`, just these entries (paths relative to
+    /// `source`, `/`-separated, directories included) are part of it, as a filter chose.
+    Copy { source: String, only: Option<std::rc::Rc<rustc_hash::FxHashSet<String>>> },
+    /// A regular, non-executable file with these contents (`builtins.toFile`).
+    Contents(std::rc::Rc<[u8]>),
+}
+
 pub trait EvalIo {
+    /// Records that `store_path` (`/nix/store/HASH-NAME`) holds `object`, so that reads below
+    /// it can be answered. Views that do not map store paths ignore it.
+    fn add_store_object(&self, _store_path: &str, _object: StoreObject) {}
+
     /// `import` semantics: a directory means its `default.nix`. Returns the file to read.
     fn resolve_import(&self, path: &str) -> Result<String, String> {
         match self.file_type(path) {

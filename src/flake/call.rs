@@ -35,7 +35,7 @@ use super::source::{
 };
 use crate::error::EvalError;
 use crate::eval::expr::Param;
-use crate::eval::io::{EvalIo, FileType, RealIo};
+use crate::eval::io::{EvalIo, FileType, RealIo, StoreObject};
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{AttrEntry, Attrs, Thunk};
 use crate::eval::{EvalResult, Evaluator, Value};
@@ -60,7 +60,7 @@ struct Mount {
 /// The table of store paths that stand for local directories; shared between [`FlakeIo`] and
 /// the flake loader, which adds an entry each time it locates a source.
 #[derive(Clone, Default)]
-pub struct Mounts(Rc<RefCell<Vec<Mount>>>);
+pub struct Mounts(Rc<RefCell<Vec<Mount>>>, Rc<RefCell<rustc_hash::FxHashMap<String, StoreObject>>>);
 
 impl Mounts {
     /// Makes `store_path` (and everything below it) read from `root`; with `git`, only the
@@ -83,6 +83,8 @@ impl Mounts {
 
 enum Mapped {
     Real(String),
+    /// A file whose contents nixeval holds (a `builtins.toFile` result).
+    Memory(Rc<[u8]>),
     /// Inside a Git source but not tracked (or absent): the error to report on reading it.
     Hidden(String),
     /// Inside an embedded stand-in: the tree and the path relative to its top.
@@ -101,8 +103,11 @@ impl FlakeIo {
     }
 
     fn map(&self, path: &str) -> Mapped {
-        if !path.starts_with("/nix/store/") {
+        let Some(in_store) = path.strip_prefix("/nix/store/") else {
             return Mapped::Real(path.to_string());
+        };
+        if let Some(m) = self.map_object(in_store) {
+            return m;
         }
         for m in self.mounts.0.borrow().iter() {
             let Some(rest) = path.strip_prefix(m.store_path.as_str()) else { continue };
@@ -123,6 +128,42 @@ impl FlakeIo {
             return Mapped::Real(real.to_string_lossy().into_owned());
         }
         Mapped::Real(path.to_string())
+    }
+
+    /// Store objects nixeval computed (copies of sources, `toFile` results): `in_store` is the
+    /// path after `/nix/store/`.
+    fn map_object(&self, in_store: &str) -> Option<Mapped> {
+        let objects = self.mounts.1.borrow();
+        if objects.is_empty() {
+            return None;
+        }
+        let (base, rel) = match in_store.split_once('/') {
+            Some((b, r)) => (b, r.trim_matches('/')),
+            None => (in_store, ""),
+        };
+        let shown = || format!("/nix/store/{}", in_store);
+        Some(match objects.get(base)? {
+            StoreObject::Contents(c) if rel.is_empty() => Mapped::Memory(c.clone()),
+            StoreObject::Contents(_) => Mapped::Hidden(missing(&shown())),
+            StoreObject::Copy { only: Some(only), .. } if !rel.is_empty() && !only.contains(rel) => {
+                Mapped::Hidden(missing(&shown()))
+            }
+            StoreObject::Copy { source, .. } if rel.is_empty() => Mapped::Real(source.clone()),
+            StoreObject::Copy { source, .. } => Mapped::Real(format!("{}/{}", source.trim_end_matches('/'), rel)),
+        })
+    }
+
+    /// The entries a filtered store object keeps, for the directory `path` inside it.
+    fn object_filter(&self, path: &str) -> Option<(Rc<rustc_hash::FxHashSet<String>>, String)> {
+        let in_store = path.strip_prefix("/nix/store/")?;
+        let (base, rel) = match in_store.split_once('/') {
+            Some((b, r)) => (b, r.trim_matches('/')),
+            None => (in_store, ""),
+        };
+        match self.mounts.1.borrow().get(base)? {
+            StoreObject::Copy { only: Some(only), .. } => Some((only.clone(), rel.to_string())),
+            _ => None,
+        }
     }
 
     fn mount_of(&self, path: &str) -> Option<Rc<GitWorkdir>> {
@@ -148,6 +189,11 @@ fn missing(path: &str) -> String {
 }
 
 impl EvalIo for FlakeIo {
+    fn add_store_object(&self, store_path: &str, object: StoreObject) {
+        if let Some(base) = store_path.strip_prefix("/nix/store/") {
+            self.mounts.1.borrow_mut().entry(base.to_string()).or_insert(object);
+        }
+    }
     fn resolve_import(&self, path: &str) -> Result<String, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
@@ -156,6 +202,7 @@ impl EvalIo for FlakeIo {
                 Some(_) => Ok(path.to_string()),
                 None => Err(missing(path)),
             },
+            Mapped::Memory(_) => Ok(path.to_string()),
             Mapped::Real(real) if real == path => RealIo.resolve_import(path),
             Mapped::Real(real) => match std::fs::metadata(&real) {
                 Ok(m) if m.is_dir() => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
@@ -172,6 +219,7 @@ impl EvalIo for FlakeIo {
                 None if t.file_type(&rel).is_some() => Err(format!("cannot read '{}': it is a directory", path)),
                 None => Err(missing(path)),
             },
+            Mapped::Memory(c) => Ok(c.to_vec()),
             Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| restore(e, &real, path)),
         }
     }
@@ -179,6 +227,7 @@ impl EvalIo for FlakeIo {
         match self.map(path) {
             Mapped::Hidden(_) => None,
             Mapped::Embedded(t, rel) => t.file_type(&rel),
+            Mapped::Memory(_) => Some(FileType::Regular),
             Mapped::Real(real) => RealIo.file_type(&real),
         }
     }
@@ -186,9 +235,14 @@ impl EvalIo for FlakeIo {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
             Mapped::Embedded(t, rel) => t.read_dir(&rel).ok_or_else(|| missing(path)),
+            Mapped::Memory(_) => Err(format!("cannot read directory '{}': it is a file", path)),
             Mapped::Real(real) => {
                 let mut entries = RealIo.read_dir(&real).map_err(|e| restore(e, &real, path))?;
-                if self.mount_of(path).is_some() {
+                if let Some((only, rel)) = self.object_filter(path) {
+                    entries.retain(|(name, _)| {
+                        only.contains(if rel.is_empty() { name.clone() } else { format!("{}/{}", rel, name) }.as_str())
+                    });
+                } else if self.mount_of(path).is_some() {
                     let base = path.trim_end_matches('/');
                     entries.retain(|(name, _)| matches!(self.map(&format!("{}/{}", base, name)), Mapped::Real(_)));
                 }
@@ -199,19 +253,19 @@ impl EvalIo for FlakeIo {
     fn read_link(&self, path: &str) -> Result<String, String> {
         match self.map(path) {
             Mapped::Hidden(e) => Err(e),
-            Mapped::Embedded(..) => Err(format!("'{}' is not a symlink", path)),
+            Mapped::Embedded(..) | Mapped::Memory(_) => Err(format!("'{}' is not a symlink", path)),
             Mapped::Real(real) => RealIo.read_link(&real).map_err(|e| restore(e, &real, path)),
         }
     }
     fn is_executable(&self, path: &str) -> bool {
         match self.map(path) {
-            Mapped::Hidden(_) | Mapped::Embedded(..) => false,
+            Mapped::Hidden(_) | Mapped::Embedded(..) | Mapped::Memory(_) => false,
             Mapped::Real(real) => RealIo.is_executable(&real),
         }
     }
     fn mtime(&self, path: &str) -> Option<i64> {
         match self.map(path) {
-            Mapped::Hidden(_) | Mapped::Embedded(..) => None,
+            Mapped::Hidden(_) | Mapped::Embedded(..) | Mapped::Memory(_) => None,
             Mapped::Real(real) => RealIo.mtime(&real),
         }
     }
@@ -223,8 +277,24 @@ impl EvalIo for FlakeIo {
         let real = match self.map(path) {
             Mapped::Hidden(e) => return Err(e),
             Mapped::Embedded(t, rel) => return t.nar_sha256(&rel).ok_or_else(|| missing(path)),
+            Mapped::Memory(c) => {
+                let mut h = crate::store::hash::Hasher::new(crate::store::hash::HashAlgo::Sha256);
+                crate::store::nar::dump_bytes(&c, &mut h).map_err(|e| e.message)?;
+                return Ok(h.finish().sha256_bytes().unwrap_or_default());
+            }
             Mapped::Real(real) => real,
         };
+        if let Some((only, rel)) = self.object_filter(path) {
+            let root = real.trim_end_matches('/').to_string();
+            let mut keep = |p: &Path, _: crate::store::nar::FileKind| -> Result<bool, String> {
+                let s = p.to_string_lossy();
+                let below = s.strip_prefix(root.as_str()).map(|r| r.trim_start_matches('/')).unwrap_or("");
+                Ok(below.is_empty() || only.contains(if rel.is_empty() { below.to_string() } else { format!("{}/{}", rel, below) }.as_str()))
+            };
+            return crate::store::nar::nar_sha256(Path::new(&real), Some(&mut keep))
+                .map(|(h, _)| h)
+                .map_err(|e| restore(e.message, &real, path));
+        }
         let Some(git) = self.mount_of(path) else {
             return RealIo.nar_sha256(&real);
         };
