@@ -1,9 +1,10 @@
 //! Parsing: source text → syntax tree ([`ast`], by the hand-written [`lexer`] and [`parser`]),
 //! handed to `eval::lower`, which performs the checks that need names (duplicate attributes and
 //! formals, dynamic attributes in `let`, ...) and builds the evaluator's IR.
-//! Syntax errors are reported in the wording and at the positions nixeval has always used: when
-//! the parser rejects a file, the file is parsed again with rnix (slow, but only on this path)
-//! and rnix's first error is turned into a positioned [`EvalError`] in CppNix's words.
+//! Syntax errors are the parser's own, worded as CppNix's bison parser words them (its token
+//! names, the expected tokens where it lists them, an unexpected end of file placed at the end
+//! of the text as current CppNix does). rnix is not used to parse; tests compare which files
+//! both accept.
 //! This module knows nothing about evaluation except the entry point that chains both steps.
 
 pub mod ast;
@@ -16,7 +17,6 @@ use crate::eval::expr::Expr;
 use crate::eval::lower::{lower_root, Globals, LowerOptions};
 use crate::eval::symbol::Symbol;
 use lexer::{Lexer, Tok};
-use rnix::SyntaxKind;
 use source::{FileId, SourceMap};
 
 /// Parses `text` (registered as `file`) and lowers it to IR.
@@ -36,7 +36,7 @@ pub fn parse_and_lower(
         Err(err) => {
             // Too deep a nesting is reported before any syntax error, wherever it is.
             check_nesting(text, file, map)?;
-            return Err(parse_failure(err, &normalised, file, map));
+            return Err(parse_failure(err, file, map));
         }
     };
     lower_root(&root, &normalised, file, base_dir, globals, map, options, scope, warnings)
@@ -52,19 +52,14 @@ pub fn show_source(text: &str, file: FileId, globals: &Globals, map: &mut Source
     }
 }
 
-/// The error for a file the parser rejected: rnix's first error in CppNix's words, or, should
-/// rnix accept the file, the parser's own.
-fn parse_failure(err: parser::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
-    let parse = rnix::Root::parse(text);
-    if let Some(e) = parse.errors().first() {
-        return syntax_error(e, text, file, map);
-    }
+/// The error for a file the parser rejected, in CppNix's words.
+fn parse_failure(err: parser::ParseError, file: FileId, map: &mut SourceMap) -> EvalError {
     let pos = map.pos(file, err.start, err.end);
     EvalError::new(ErrorKind::Parse, err.message).at(pos)
 }
 
-/// Whether the parser and rnix disagree on accepting `text` (used by tests: a disagreement means
-/// a syntax error is reported in the parser's own words, or a file rnix rejects is accepted).
+/// Whether the parser and rnix disagree on accepting `text` (used by tests, as a second opinion
+/// on what the grammar accepts).
 pub fn parsers_disagree(text: &str) -> bool {
     let normalised = normalise_line_ends(text);
     parser::parse(&normalised).is_ok() != rnix::Root::parse(&normalised).errors().is_empty()
@@ -213,117 +208,9 @@ pub fn check_syntax(text: &str, file: FileId, map: &mut SourceMap) -> Result<(),
         Ok(_) => Ok(()),
         Err(err) => {
             check_nesting(text, file, map)?;
-            Err(parse_failure(err, &normalised, file, map))
+            Err(parse_failure(err, file, map))
         }
     }
-}
-
-fn token_name(kind: SyntaxKind) -> &'static str {
-    use SyntaxKind::*;
-    match kind {
-        TOKEN_ADD => "'+'",
-        TOKEN_AND_AND => "'&&'",
-        TOKEN_ASSIGN => "'='",
-        TOKEN_ASSERT => "'assert'",
-        TOKEN_AT => "'@'",
-        TOKEN_COLON => "':'",
-        TOKEN_COMMA => "','",
-        TOKEN_CONCAT => "'++'",
-        TOKEN_DIV => "'/'",
-        TOKEN_DOT => "'.'",
-        TOKEN_ELLIPSIS => "'...'",
-        TOKEN_ELSE => "'else'",
-        TOKEN_EQUAL => "'=='",
-        TOKEN_FLOAT => "float",
-        TOKEN_IDENT => "identifier",
-        TOKEN_IF => "'if'",
-        TOKEN_IMPLICATION => "'->'",
-        TOKEN_IN => "'in'",
-        TOKEN_INHERIT => "'inherit'",
-        TOKEN_INTEGER => "integer",
-        TOKEN_INTERPOL_END => "'}'",
-        TOKEN_INTERPOL_START => "'${'",
-        TOKEN_INVERT => "'!'",
-        TOKEN_L_BRACE => "'{'",
-        TOKEN_L_BRACK => "'['",
-        TOKEN_L_PAREN => "'('",
-        TOKEN_LESS => "'<'",
-        TOKEN_LESS_OR_EQ => "'<='",
-        TOKEN_LET => "'let'",
-        TOKEN_MORE => "'>'",
-        TOKEN_MORE_OR_EQ => "'>='",
-        TOKEN_MUL => "'*'",
-        TOKEN_NOT_EQUAL => "'!='",
-        TOKEN_OR => "'or'",
-        TOKEN_OR_OR => "'||'",
-        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME => "path",
-        TOKEN_PATH_SEARCH => "search path",
-        TOKEN_QUESTION => "'?'",
-        TOKEN_R_BRACE => "'}'",
-        TOKEN_R_BRACK => "']'",
-        TOKEN_R_PAREN => "')'",
-        TOKEN_REC => "'rec'",
-        TOKEN_SEMICOLON => "';'",
-        TOKEN_STRING_CONTENT => "string",
-        TOKEN_STRING_END | TOKEN_STRING_START => "'\"'",
-        TOKEN_SUB => "'-'",
-        TOKEN_THEN => "'then'",
-        TOKEN_UPDATE => "'//'",
-        TOKEN_URI => "URI",
-        TOKEN_WITH => "'with'",
-        TOKEN_PIPE_LEFT => "'<|'",
-        TOKEN_PIPE_RIGHT => "'|>'",
-        _ => "token",
-    }
-}
-
-/// Whether a token rnix could not lex is a path literal ending in `/` (`/a/b/`, `./a/`,
-/// `a/b/`, `~/a/`), which CppNix's lexer rejects with its own message.
-fn is_path_with_trailing_slash(s: &str) -> bool {
-    s.len() > 1
-        && s.ends_with('/')
-        && s[..s.len() - 1].contains('/')
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+~/".contains(&b))
-}
-
-fn syntax_error(err: &rnix::ParseError, text: &str, file: FileId, map: &mut SourceMap) -> EvalError {
-    use rnix::ParseError as P;
-    let end = text.len() as u32;
-    let (msg, start, stop) = match err {
-        P::Unexpected(r) | P::UnexpectedExtra(r) => {
-            let s = &text[usize::from(r.start())..usize::from(r.end())];
-            let shown: String = s.chars().take(20).collect();
-            (format!("syntax error, unexpected '{}'", shown.trim()), r.start().into(), r.end().into())
-        }
-        P::UnexpectedWanted(SyntaxKind::TOKEN_ERROR, r, _)
-            if is_path_with_trailing_slash(&text[usize::from(r.start())..usize::from(r.end())]) =>
-        {
-            ("path has a trailing slash".to_string(), r.start().into(), r.end().into())
-        }
-        P::UnexpectedWanted(found, r, wanted) => {
-            let mut w: Vec<&str> = wanted.iter().map(|k| token_name(*k)).collect();
-            w.dedup();
-            (
-                format!("syntax error, unexpected {}, expecting {}", token_name(*found), w.join(" or ")),
-                r.start().into(),
-                r.end().into(),
-            )
-        }
-        P::UnexpectedDoubleBind(r) => ("syntax error, pattern bound twice".to_string(), r.start().into(), r.end().into()),
-        P::UnexpectedEOF => ("syntax error, unexpected end of file".to_string(), end, end),
-        P::UnexpectedEOFWanted(wanted) => {
-            let mut w: Vec<&str> = wanted.iter().map(|k| token_name(*k)).collect();
-            w.dedup();
-            (format!("syntax error, unexpected end of file, expecting {}", w.join(" or ")), end, end)
-        }
-        P::DuplicatedArgs(r, name) => {
-            (format!("duplicate formal function argument '{}'", name), r.start().into(), r.end().into())
-        }
-        P::RecursionLimitExceeded => ("expression nested too deeply".to_string(), 0, 0),
-        _ => (format!("syntax error: {}", err), 0, 0),
-    };
-    let pos = map.pos(file, start, stop);
-    EvalError::new(ErrorKind::Parse, msg).at(pos)
 }
 
 #[cfg(test)]
@@ -348,6 +235,25 @@ mod tests {
         ];
         for c in cases {
             assert_eq!(quick_nesting_depth(c.as_bytes()), token_depth(c), "{c}");
+        }
+    }
+
+    /// Where rnix's lexer reads the text differently from CppNix's, the parser words the error.
+    #[test]
+    fn syntax_errors_are_found_where_cppnix_finds_them() {
+        let cases = [
+            ("let e = 1; in [ 1.5e +1 ]", "syntax error, unexpected '+'", 22),
+            ("let e = 1; in { a = 1.5e; b }", "syntax error, unexpected '}', expecting '.' or '='", 29),
+            ("[ .5e }", "syntax error, unexpected '}'", 7),
+            ("{ a = 1 }", "syntax error, unexpected '}', expecting ';'", 9),
+            ("x.", "syntax error, unexpected end of file, expecting ID or OR_KW or DOLLAR_CURLY or '\"'", 3),
+        ];
+        for (text, msg, col) in cases {
+            let mut map = SourceMap::new();
+            let file = map.add(crate::syntax::source::Origin::String, text.to_string().into());
+            let err = check_syntax(text, file, &mut map).expect_err(text);
+            assert_eq!(err.message(), msg, "{text}");
+            assert_eq!(map.describe(err.pos()).map(|(_, _, c)| c), Some(col), "{text}");
         }
     }
 

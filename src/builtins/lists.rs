@@ -189,10 +189,8 @@ fn elem(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         };
         let equal = match quick {
             Some(q) => q,
-            None => {
-                let v = ev.force(t)?;
-                ev.values_equal(&x, &v)?
-            }
+            // CppNix compares the argument's own value object with each element's.
+            None => ev.thunks_equal(&args[0], t)?,
         };
         if equal {
             return Ok(Value::Bool(true));

@@ -221,7 +221,10 @@ enum PendingValue<'x> {
 struct PendingAttr<'x> {
     name: Symbol,
     value: PendingValue<'x>,
+    /// Where CppNix places the attribute: the start of the binding's path.
     span: Span,
+    /// The name itself, shown instead when span ends are kept (`nixeval check` points at it).
+    name_span: Span,
 }
 
 struct Pending<'x> {
@@ -830,7 +833,7 @@ impl<'a> Lowerer<'a> {
                             Some(i) => PendingValue::InheritFrom(i),
                             None => PendingValue::InheritVar,
                         };
-                        self.add_static(&mut pending, name, value, attr.span())?;
+                        self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut vec![name])?;
                     }
                 }
                 ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value, is_let)?,
@@ -859,60 +862,87 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Adds the binding `attrs = value`. As in CppNix, every attribute the binding creates
+    /// (the nested sets of its path and the last one) is positioned at the start of the path,
+    /// and a clash names the path as written, up to the attribute that clashes.
     fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr, is_let: bool) -> LResult<()> {
+        let bind = Span::new(attrs[0].span().start, attrs[attrs.len() - 1].span().end);
+        let mut path: Vec<Symbol> = Vec::new();
+        self.add_path_at(pending, attrs, value, is_let, bind, &mut path)
+    }
+
+    fn add_path_at<'x>(
+        &mut self,
+        pending: &mut Pending<'x>,
+        attrs: &'x [ast::Attr],
+        value: &'x ast::Expr,
+        is_let: bool,
+        bind: Span,
+        path: &mut Vec<Symbol>,
+    ) -> LResult<()> {
         let first = &attrs[0];
-        let span = first.span();
         match self.static_attr_name(first) {
             None => {
                 if is_let {
-                    return Err(self.error(ErrorKind::Parse, "dynamic attributes not allowed in let".into(), span));
+                    return Err(self.error(ErrorKind::Parse, "dynamic attributes not allowed in let".into(), first.span()));
                 }
+                // A set under a dynamic name is new: nothing below it can clash here.
                 let v = if attrs.len() == 1 {
                     self.to_pending_value(value)?
                 } else {
                     let mut nested = Pending::new(false);
-                    self.add_path(&mut nested, &attrs[1..], value, false)?;
+                    self.add_path_at(&mut nested, &attrs[1..], value, false, bind, path)?;
                     PendingValue::Nested(Box::new(nested))
                 };
-                pending.dynamics.push((first, v, span));
+                pending.dynamics.push((first, v, bind));
                 Ok(())
             }
             Some(sym) => {
+                path.push(sym);
                 if attrs.len() == 1 {
                     let v = self.to_pending_value(value)?;
-                    self.add_static(pending, sym, v, span)
-                } else {
-                    match pending.index.get(sym) {
-                        Some(i) => {
-                            let i = i as usize;
-                            let prev = pending.statics[i].span;
-                            match &mut pending.statics[i].value {
-                                PendingValue::Nested(nested) => self.add_path(nested, &attrs[1..], value, false),
-                                _ => Err(self.dup_attr(sym, prev, span)),
-                            }
+                    return self.add_static(pending, sym, v, (bind, first.span()), path);
+                }
+                match pending.index.get(sym) {
+                    Some(i) => {
+                        let i = i as usize;
+                        let prev = pending.statics[i].span;
+                        match &mut pending.statics[i].value {
+                            PendingValue::Nested(nested) => self.add_path_at(nested, &attrs[1..], value, false, bind, path),
+                            _ => Err(self.dup_attr(path, prev, bind)),
                         }
-                        None => {
-                            let mut nested = Pending::new(false);
-                            self.add_path(&mut nested, &attrs[1..], value, false)?;
-                            pending.index.push(sym);
-                            pending.statics.push(PendingAttr {
-                                name: sym,
-                                value: PendingValue::Nested(Box::new(nested)),
-                                span,
-                            });
-                            Ok(())
-                        }
+                    }
+                    None => {
+                        let mut nested = Pending::new(false);
+                        self.add_path_at(&mut nested, &attrs[1..], value, false, bind, path)?;
+                        pending.index.push(sym);
+                        pending.statics.push(PendingAttr {
+                            name: sym,
+                            value: PendingValue::Nested(Box::new(nested)),
+                            span: bind,
+                            name_span: first.span(),
+                        });
+                        Ok(())
                     }
                 }
             }
         }
     }
 
-    fn add_static<'x>(&mut self, pending: &mut Pending<'x>, name: Symbol, value: PendingValue<'x>, span: Span) -> LResult<()> {
+    /// Adds one static attribute; `path` names it from the binding's start (it ends with
+    /// `name`), for the message of a clash.
+    fn add_static<'x>(
+        &mut self,
+        pending: &mut Pending<'x>,
+        name: Symbol,
+        value: PendingValue<'x>,
+        (span, name_span): (Span, Span),
+        path: &mut Vec<Symbol>,
+    ) -> LResult<()> {
         match pending.index.get(name) {
             None => {
                 pending.index.push(name);
-                pending.statics.push(PendingAttr { name, value, span });
+                pending.statics.push(PendingAttr { name, value, span, name_span });
                 Ok(())
             }
             Some(i) => {
@@ -930,28 +960,35 @@ impl<'a> Lowerer<'a> {
                                 PendingValue::InheritFrom(k) => PendingValue::InheritFrom(k + offset),
                                 other => other,
                             };
-                            self.add_static(existing, attr.name, v, attr.span)?;
+                            path.push(attr.name);
+                            let r = self.add_static(existing, attr.name, v, (attr.span, attr.name_span), path);
+                            path.pop();
+                            r?;
                         }
                         existing.dynamics.extend(new.dynamics);
                         Ok(())
                     }
-                    _ => Err(self.dup_attr(name, prev_span, span)),
+                    _ => Err(self.dup_attr(path, prev_span, span)),
                 }
             }
         }
     }
 
-    fn dup_attr(&mut self, name: Symbol, prev: Span, here: Span) -> EvalError {
+    /// `attribute 'a.b' already defined at ...`, the names shown as CppNix shows identifiers.
+    fn dup_attr(&mut self, path: &[Symbol], prev: Span, here: Span) -> EvalError {
         let prev_pos = self.pos_of(prev);
         let where_ = match self.map.describe(prev_pos) {
             Some((file, line, col)) => format!("{file}:{line}:{col}"),
             None => "an unknown position".into(),
         };
-        self.error(
-            ErrorKind::Parse,
-            format!("attribute '{}' already defined at {}", crate::print::attr_name_str(name.as_str()), where_),
-            here,
-        )
+        let mut shown = String::new();
+        for (k, name) in path.iter().enumerate() {
+            if k > 0 {
+                shown.push('.');
+            }
+            shown.push_str(&crate::print::attr_name_str(name.as_str()));
+        }
+        self.error(ErrorKind::Parse, format!("attribute '{shown}' already defined at {where_}"), here)
     }
 
     /// Lowers a collected attribute set literal.
@@ -992,8 +1029,9 @@ impl<'a> Lowerer<'a> {
     fn attrs_body(&mut self, pending: Pending, rec: bool, source_base: u32) -> LResult<AttrsDef> {
         let has_frame = matches!(self.scopes.last(), Some(Scope::Frame(_))) && (rec || !pending.sources.is_empty());
         let mut statics = Vec::with_capacity(pending.statics.len());
+        let keep_ends = self.map.keep_span_ends;
         for attr in pending.statics {
-            let pos = self.pos_of(attr.span);
+            let pos = self.pos_of(if keep_ends { attr.name_span } else { attr.span });
             let value = match attr.value {
                 PendingValue::Expr(e) => {
                     if let ast::Expr::Lambda(l) = e {
@@ -1032,7 +1070,7 @@ impl<'a> Lowerer<'a> {
                 PendingValue::Nested(nested) => Expr::Attrs(Box::new(self.attrs_def(*nested)?)),
                 PendingValue::InheritVar | PendingValue::InheritFrom(_) => unreachable!("inherit is always static"),
             };
-            let pos = self.pos_of(span);
+            let pos = self.pos_of(if keep_ends { name_attr.span() } else { span });
             dynamics.push(DynamicAttr { name, value, pos });
         }
         let mut sources = Vec::new();

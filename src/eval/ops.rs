@@ -496,9 +496,6 @@ impl Evaluator {
             (Value::Path(x), Value::Path(y)) => Ok(x == y),
             (Value::Opaque(x), Value::Opaque(y)) => Ok(Rc::ptr_eq(x, y)),
             (Value::List(x), Value::List(y)) => {
-                if Rc::ptr_eq(x, y) {
-                    return Ok(true);
-                }
                 if x.0.len() != y.0.len() {
                     return Ok(false);
                 }
@@ -510,9 +507,6 @@ impl Evaluator {
                 Ok(true)
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
-                if Rc::ptr_eq(x, y) {
-                    return Ok(true);
-                }
                 // Derivations are equal when their output paths are.
                 if self.is_derivation(x)? && self.is_derivation(y)? {
                     if let (Some(p), Some(q)) = (x.get(sym::outPath).cloned(), y.get(sym::outPath).cloned()) {
@@ -540,10 +534,14 @@ impl Evaluator {
         }
     }
 
-    /// Equality of members: the same shared value is equal to itself without being forced
-    /// (CppNix compares member pointers first, which makes `[ f ] == [ f ]` true for a function).
-    fn thunks_equal(&mut self, a: &Thunk, b: &Thunk) -> EvalResult<bool> {
+    /// Equality of members, with CppNix's identity rule: both are forced, then the same value
+    /// object is equal to itself without being looked into (so `[ f ] == [ f ]` is true for a
+    /// function `f`, while `[ s.f ] == [ s.f ]` is not: each selection is a value of its own).
+    /// A shared thunk cell is one value object; values known without a cell (constants and
+    /// globals) are the same object when they share their allocation.
+    pub fn thunks_equal(&mut self, a: &Thunk, b: &Thunk) -> EvalResult<bool> {
         if a.same_cell(b) {
+            self.force(a)?;
             return Ok(true);
         }
         if let (Thunk::Ready(x), Thunk::Ready(y)) = (a, b) {
@@ -553,9 +551,6 @@ impl Evaluator {
         }
         let x = self.force(a)?;
         let y = self.force(b)?;
-        if same_value(&x, &y) && x.is_function() {
-            return Ok(true);
-        }
         self.values_equal(&x, &y)
     }
 

@@ -85,45 +85,45 @@ pub enum Tok {
 }
 
 impl Tok {
-    /// How the token is named in syntax errors.
+    /// How the token is named in syntax errors: the names of CppNix's grammar.
     pub fn describe(self) -> &'static str {
         use Tok::*;
         match self {
-            Ident => "identifier",
-            Int => "integer",
-            Float => "floating-point literal",
+            Ident => "ID",
+            Int => "INT_LIT",
+            Float => "FLOAT_LIT",
             Uri => "URI",
-            Path | PathPart => "path",
-            SearchPath => "'<…>' path",
-            PathEnd => "end of path",
+            Path | PathPart => "PATH",
+            SearchPath => "SPATH",
+            PathEnd => "PATH_END",
             StrOpen | StrClose => "'\"'",
-            StrPart => "string",
-            IndOpen => "start of an indented string",
-            IndPart => "indented string",
-            IndClose => "end of an indented string",
-            Interp => "'${'",
-            If => "'if'",
-            Then => "'then'",
-            Else => "'else'",
-            Assert => "'assert'",
-            With => "'with'",
-            Let => "'let'",
-            In => "'in'",
-            Rec => "'rec'",
-            Inherit => "'inherit'",
-            OrKw => "'or'",
-            Ellipsis => "'...'",
-            Eq => "'=='",
-            NotEq => "'!='",
-            LessEq => "'<='",
-            GreaterEq => "'>='",
-            And => "'&&'",
-            Or => "'||'",
-            Impl => "'->'",
-            Update => "'//'",
-            Concat => "'++'",
-            PipeFrom => "'<|'",
-            PipeInto => "'|>'",
+            StrPart => "STR",
+            IndOpen => "IND_STRING_OPEN",
+            IndPart => "IND_STR",
+            IndClose => "IND_STRING_CLOSE",
+            Interp => "DOLLAR_CURLY",
+            If => "IF",
+            Then => "THEN",
+            Else => "ELSE",
+            Assert => "ASSERT",
+            With => "WITH",
+            Let => "LET",
+            In => "IN_KW",
+            Rec => "REC",
+            Inherit => "INHERIT",
+            OrKw => "OR_KW",
+            Ellipsis => "ELLIPSIS",
+            Eq => "EQ",
+            NotEq => "NEQ",
+            LessEq => "LEQ",
+            GreaterEq => "GEQ",
+            And => "AND",
+            Or => "OR",
+            Impl => "IMPL",
+            Update => "UPDATE",
+            Concat => "CONCAT",
+            PipeFrom => "PIPE_FROM",
+            PipeInto => "PIPE_INTO",
             LBrace => "'{'",
             RBrace => "'}'",
             LBrack => "'['",
@@ -280,6 +280,13 @@ impl<'s> Lexer<'s> {
         Token { kind, start: start as u32, end: end as u32 }
     }
 
+    /// An error at the end of the text (where CppNix places an unexpected end of file).
+    fn fail_at_end(&mut self, msg: &'static str) -> Token {
+        let n = self.src.len();
+        self.fail(msg, n, n)
+    }
+
+    /// An error token; `msg` is the whole message, in CppNix's words.
     fn fail(&mut self, msg: &'static str, start: usize, end: usize) -> Token {
         self.error = msg;
         self.failed = true;
@@ -319,7 +326,7 @@ impl<'s> Lexer<'s> {
     fn open(&mut self, kind: Tok, start: usize, end: usize) -> Token {
         self.depth += 1;
         if self.depth > super::MAX_NESTING {
-            return self.fail("expression nested too deeply", start, end);
+            return self.fail("syntax error, expression nested too deeply", start, end);
         }
         self.tok(kind, start, end)
     }
@@ -335,7 +342,7 @@ impl<'s> Lexer<'s> {
         let mut i = start;
         loop {
             let Some(&c) = self.src.get(i) else {
-                return self.fail("unterminated string", start, i);
+                return self.fail_at_end("syntax error, unexpected end of file, expecting '\"'");
             };
             match c {
                 b'"' => {
@@ -347,7 +354,7 @@ impl<'s> Lexer<'s> {
                 }
                 b'\\' => {
                     if i + 1 >= self.src.len() {
-                        return self.fail("unterminated string", start, i);
+                        return self.fail_at_end("syntax error, unexpected end of file, expecting '\"'");
                     }
                     i += 2;
                 }
@@ -360,7 +367,7 @@ impl<'s> Lexer<'s> {
                         return self.open(Tok::Interp, i, i + 2);
                     }
                     b'"' | b'\\' => i += 1,
-                    _ if i + 1 >= self.src.len() => return self.fail("unterminated string", start, i),
+                    _ if i + 1 >= self.src.len() => return self.fail_at_end("syntax error, unexpected end of file, expecting '\"'"),
                     _ => i += 2,
                 },
                 _ => i += 1,
@@ -374,7 +381,7 @@ impl<'s> Lexer<'s> {
         let n = self.src.len();
         loop {
             if i >= n {
-                return self.fail("unterminated indented string", start, i);
+                return self.fail_at_end("syntax error, unexpected end of file, expecting IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE");
             }
             match self.src[i] {
                 b'\'' if self.at(i + 1) == b'\'' => match self.at(i + 2) {
@@ -456,8 +463,8 @@ impl<'s> Lexer<'s> {
         self.tok(Tok::PathEnd, i, i)
     }
 
-    /// Skips whitespace and comments. Returns false on an unterminated `/*` comment.
-    fn skip_trivia(&mut self) -> bool {
+    /// Skips whitespace and comments.
+    fn skip_trivia(&mut self) {
         let src = self.src;
         let mut i = self.pos;
         loop {
@@ -472,8 +479,10 @@ impl<'s> Lexer<'s> {
                     let mut j = i + 2;
                     loop {
                         if j + 1 >= src.len() {
+                            // Not a comment without its end: `/` is then an operator, as in
+                            // CppNix's lexer.
                             self.pos = i;
-                            return false;
+                            return;
                         }
                         if src[j] == b'*' && src[j + 1] == b'/' {
                             break;
@@ -486,14 +495,10 @@ impl<'s> Lexer<'s> {
             }
         }
         self.pos = i;
-        true
     }
 
     fn code(&mut self) -> Token {
-        if !self.skip_trivia() {
-            let p = self.pos;
-            return self.fail("unterminated comment", p, p + 2);
-        }
+        self.skip_trivia();
         let i = self.pos;
         let Some(&c) = self.src.get(i) else {
             return Token { kind: Tok::Eof, start: i as u32, end: i as u32 };
@@ -559,7 +564,7 @@ impl<'s> Lexer<'s> {
                 let len = std::str::from_utf8(&self.src[i..(i + 4).min(self.src.len())])
                     .map(|s| s.chars().next().map_or(1, |ch| ch.len_utf8()))
                     .unwrap_or(1);
-                return self.fail("unexpected character", i, i + len);
+                return self.fail("syntax error, unexpected invalid token", i, i + len);
             }
         };
         self.tok(kind, i, i + len)
@@ -851,7 +856,8 @@ mod tests {
                 (IndClose, "''")
             ]
         );
-        assert_eq!(kinds("\"abc"), vec![(StrOpen, "\""), (Error, "abc")]);
+        // An unterminated string is an unexpected end of file, placed at the end.
+        assert_eq!(kinds("\"abc"), vec![(StrOpen, "\""), (Error, "")]);
         assert_eq!(kinds("{ a = \"${ { b = 1; }.b }\"; }").len(), 17);
     }
 
@@ -859,7 +865,8 @@ mod tests {
     fn comments_and_errors() {
         use Tok::*;
         assert_eq!(kinds("# x\n1 /* y */ 2"), vec![(Int, "1"), (Int, "2")]);
-        assert_eq!(kinds("1 /* y"), vec![(Int, "1"), (Error, "/*")]);
+        // Without its end, `/*` is no comment: `/` and `*` are operators, as in CppNix.
+        assert_eq!(kinds("1 /* y"), vec![(Int, "1"), (Slash, "/"), (Star, "*"), (Ident, "y")]);
         assert_eq!(kinds("a & b"), vec![(Ident, "a"), (Error, "&")]);
         assert_eq!(kinds("é"), vec![(Error, "é")]);
     }

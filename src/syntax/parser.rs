@@ -33,7 +33,7 @@ pub fn parse(src: &str) -> PResult<Expr> {
     let mut p = Parser::new(src);
     let e = p.expr()?;
     if p.cur.kind != Tok::Eof {
-        return Err(p.unexpected());
+        return Err(p.unexpected_expecting("end of file"));
     }
     Ok(e)
 }
@@ -151,11 +151,22 @@ impl<'s> Parser<'s> {
     fn unexpected(&self) -> ParseError {
         let t = self.cur;
         let message = match t.kind {
-            Tok::Error => format!("syntax error, {}", self.lx.error),
+            Tok::Error => self.lx.error.to_string(),
             Tok::Eof => "syntax error, unexpected end of file".to_string(),
             k => format!("syntax error, unexpected {}", k.describe()),
         };
         ParseError { message, start: t.start, end: t.end }
+    }
+
+    /// `unexpected X, expecting ...` (CppNix lists the expected tokens when there are at most
+    /// four).
+    fn unexpected_expecting(&self, expected: &str) -> ParseError {
+        let mut e = self.unexpected();
+        if self.cur.kind != Tok::Error {
+            e.message.push_str(", expecting ");
+            e.message.push_str(expected);
+        }
+        e
     }
 
     fn expect(&mut self, kind: Tok) -> PResult<Token> {
@@ -252,7 +263,7 @@ impl<'s> Parser<'s> {
         matches!(
             (self.nth(1), self.nth(2)),
             (Tok::Ident, Tok::Comma | Tok::Question | Tok::RBrace)
-                | (Tok::Ellipsis, Tok::RBrace)
+                | (Tok::Ellipsis, _)
                 | (Tok::RBrace, Tok::Colon | Tok::At)
         )
     }
@@ -299,8 +310,7 @@ impl<'s> Parser<'s> {
         }
         if self.cur.kind == Tok::At {
             if bind.is_some() {
-                let t = self.cur;
-                return Err(ParseError { message: "syntax error, pattern bound twice".into(), start: t.start, end: t.end });
+                return Err(self.unexpected_expecting("':'"));
             }
             self.bump();
             let t = self.expect(Tok::Ident)?;
@@ -388,7 +398,7 @@ impl<'s> Parser<'s> {
                     break;
                 }
                 self.bump();
-                let path = self.attrpath()?;
+                let path = self.attrpath(true)?;
                 lhs = Expr::HasAttr(Box::new(lhs), path, self.span_from(start));
                 continue;
             }
@@ -460,7 +470,7 @@ impl<'s> Parser<'s> {
         match self.cur.kind {
             Tok::Dot => {
                 self.bump();
-                let path = self.attrpath()?;
+                let path = self.attrpath(true)?;
                 let default = if self.cur.kind == Tok::OrKw {
                     self.bump();
                     Some(self.select()?.0)
@@ -624,15 +634,18 @@ impl<'s> Parser<'s> {
                 };
                 let attrs_base = self.attrs.len();
                 while self.cur.kind != Tok::Semi {
-                    let attr = self.attr()?;
+                    let attr = self.attr(false)?;
                     self.attrs.push(attr);
                 }
                 self.bump();
                 let attrs = take(&mut self.attrs, attrs_base);
                 self.bindings.push(Binding::Inherit { from, attrs });
             } else {
-                let path = self.attrpath()?;
-                self.expect(Tok::Assign)?;
+                let path = self.attrpath(false)?;
+                if self.cur.kind != Tok::Assign {
+                    return Err(self.unexpected_expecting("'.' or '='"));
+                }
+                self.bump();
                 let value = self.expr()?;
                 self.expect(Tok::Semi)?;
                 self.bindings.push(Binding::Assign { path, value });
@@ -640,8 +653,10 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn attrpath(&mut self) -> PResult<Box<[Attr]>> {
-        let first = self.attr()?;
+    /// An attribute path; `after_dot` when it follows `.` or `?` (where only an attribute name
+    /// can come, and a syntax error lists what could).
+    fn attrpath(&mut self, after_dot: bool) -> PResult<Box<[Attr]>> {
+        let first = self.attr(after_dot)?;
         if self.cur.kind != Tok::Dot {
             return Ok(Box::new([first]));
         }
@@ -649,13 +664,13 @@ impl<'s> Parser<'s> {
         self.attrs.push(first);
         while self.cur.kind == Tok::Dot {
             self.bump();
-            let attr = self.attr()?;
+            let attr = self.attr(true)?;
             self.attrs.push(attr);
         }
         Ok(take(&mut self.attrs, base))
     }
 
-    fn attr(&mut self) -> PResult<Attr> {
+    fn attr(&mut self, list_expected: bool) -> PResult<Attr> {
         let t = self.cur;
         match t.kind {
             Tok::Ident | Tok::OrKw => {
@@ -669,6 +684,7 @@ impl<'s> Parser<'s> {
                 self.expect(Tok::RBrace)?;
                 Ok(Attr::Dynamic(Box::new(e), self.span_from(t.start)))
             }
+            _ if list_expected => Err(self.unexpected_expecting("ID or OR_KW or DOLLAR_CURLY or '\"'")),
             _ => Err(self.unexpected()),
         }
     }
@@ -794,13 +810,17 @@ mod tests {
         }
     }
 
-    /// The parser accepts exactly the files rnix (which words nixeval's syntax errors) accepts.
+    /// The parser accepts exactly the files rnix (a second opinion on the grammar) accepts, but
+    /// for the files listed here, where rnix's lexer is not CppNix's (CppNix reads `1.5e` as a
+    /// float followed by an identifier; their expectations come from CppNix itself).
     #[test]
     fn accepts_what_rnix_accepts_on_the_corpus() {
+        const RNIX_LEXES_DIFFERENTLY: &[&str] = &["eval-okay-float-then-ident.nix"];
         let files = corpus();
         assert!(files.len() > 500, "only {} files found", files.len());
         let disagreeing: Vec<String> = files
             .iter()
+            .filter(|(p, _)| !RNIX_LEXES_DIFFERENTLY.iter().any(|n| p.ends_with(n)))
             .filter(|(_, text)| crate::syntax::parsers_disagree(text))
             .map(|(p, _)| p.display().to_string())
             .collect();

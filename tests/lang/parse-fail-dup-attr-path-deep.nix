@@ -1,0 +1,2 @@
+# the whole path is named, positioned at its start
+{ a = { b = { c = 1; }; }; a.b.c = 2; }
