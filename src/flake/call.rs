@@ -190,9 +190,23 @@ fn missing(path: &str) -> String {
 
 impl EvalIo for FlakeIo {
     fn add_store_object(&self, store_path: &str, object: StoreObject) {
-        if let Some(base) = store_path.strip_prefix("/nix/store/") {
-            self.mounts.1.borrow_mut().entry(base.to_string()).or_insert(object);
+        let Some(base) = store_path.strip_prefix("/nix/store/") else { return };
+        // A copy that comes out identical to a mounted source (a filter that keeps everything)
+        // has the source's own store path: the mount already answers for it.
+        if self.mounts.0.borrow().iter().any(|m| m.store_path.trim_end_matches('/') == store_path.trim_end_matches('/')) {
+            return;
         }
+        // A copy of something inside the store is a copy of what that store path reads from.
+        let object = match object {
+            StoreObject::Copy { source, only } if source.starts_with("/nix/store/") => match self.map(&source) {
+                Mapped::Real(real) => StoreObject::Copy { source: real, only },
+                // Sources in memory (embedded stand-ins, other objects) or unreadable: reads
+                // of the copy are left to the mounts, as before.
+                _ => return,
+            },
+            other => other,
+        };
+        self.mounts.1.borrow_mut().entry(base.to_string()).or_insert(object);
     }
     fn resolve_import(&self, path: &str) -> Result<String, String> {
         match self.map(path) {
