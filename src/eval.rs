@@ -383,8 +383,16 @@ impl Evaluator {
     /// the outer one. That is unobservable: evaluating a lambda expression cannot fail.
     #[inline(never)]
     fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
-        let mut f = self.eval_operand(func, env)?;
-        let mut i = 0;
+        let (mut f, mut i) = match func {
+            // The common case, a variable holding a known function: the closure is used where
+            // it is, without taking a reference count. The slot's thunk is done, and a done
+            // thunk keeps its value while reachable (here through `env`).
+            Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot).peek() {
+                Some(Value::Lambda(c)) => self.apply_lambda(c, args, 0, pos, env)?,
+                _ => (self.eval(func, env)?, 0),
+            },
+            _ => (self.eval_operand(func, env)?, 0),
+        };
         while i < args.len() {
             let Value::Lambda(c) = &f else {
                 // A builtin given all its arguments at once is called directly, without the
@@ -405,29 +413,35 @@ impl Evaluator {
                 i += 1;
                 continue;
             };
-            let a = self.arg_thunk(c.def, &args[i], env);
-            i += 1;
-            if i < args.len() {
-                if let Expr::Lambda(_) = &c.def.body {
-                    // `x: y: ...` given several arguments: bind them all, then run the
-                    // innermost body reached.
-                    let mut frame = self.bind_param(c.def, &c.env, a, pos)?;
-                    let mut def: &'static LambdaDef = c.def;
-                    while i < args.len() {
-                        let Expr::Lambda(inner) = &def.body else { break };
-                        let a = self.arg_thunk(inner, &args[i], env);
-                        i += 1;
-                        frame = self.bind_next(frame, inner, a, pos)?;
-                        def = inner;
-                    }
-                    f = self.run_body(def, frame, pos)?;
-                    continue;
-                }
-            }
-            let r = self.call_def(c.def, &c.env, a, pos)?;
-            f = r;
+            (f, i) = self.apply_lambda(c, args, i, pos, env)?;
         }
         Ok(f)
+    }
+
+    /// Calls the closure `c` with `args[i]` and, when its body is a lambda, the following
+    /// arguments too (`f a b` on `x: y: ...` builds no closure in between). Returns the result
+    /// and the index of the first argument left.
+    #[inline(always)]
+    fn apply_lambda(&mut self, c: &Closure, args: &'static [Expr], i: usize, pos: Pos, env: &Env) -> EvalResult<(Value, usize)> {
+        let a = self.arg_thunk(c.def, &args[i], env);
+        let mut i = i + 1;
+        if i < args.len() {
+            if let Expr::Lambda(_) = &c.def.body {
+                // `x: y: ...` given several arguments: bind them all, then run the innermost
+                // body reached.
+                let mut frame = self.bind_param(c.def, &c.env, a, pos)?;
+                let mut def: &'static LambdaDef = c.def;
+                while i < args.len() {
+                    let Expr::Lambda(inner) = &def.body else { break };
+                    let a = self.arg_thunk(inner, &args[i], env);
+                    i += 1;
+                    frame = self.bind_next(frame, inner, a, pos)?;
+                    def = inner;
+                }
+                return Ok((self.run_body(def, frame, pos)?, i));
+            }
+        }
+        Ok((self.call_def(c.def, &c.env, a, pos)?, i))
     }
 
     /// The thunk of an argument to the lambda `def`: computed eagerly when the parameter is only
@@ -1125,19 +1139,34 @@ enum Scalar {
     Bool(bool),
 }
 
-fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
-    let known = |v: &Value| match v {
+/// A number that is a constant or an already computed variable.
+#[inline(always)]
+fn known_num(v: &Value) -> Option<Scalar> {
+    match v {
         Value::Int(i) => Some(Scalar::Int(*i)),
         Value::Float(f) => Some(Scalar::Float(*f)),
         _ => None,
-    };
+    }
+}
+
+/// An operand of `eager_num`: leaves (constants, variables) in place, anything else recursively.
+#[inline(always)]
+fn eager_operand(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
     match expr {
-        Expr::Const(v) => known(v),
-        Expr::Var { depth, slot, .. } => known(lookup(env, *depth, *slot).peek()?),
+        Expr::Const(v) => known_num(v),
+        Expr::Var { depth, slot, .. } => known_num(lookup(env, *depth, *slot).peek()?),
+        _ => eager_num(expr, env, budget),
+    }
+}
+
+fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
+    match expr {
+        Expr::Const(v) => known_num(v),
+        Expr::Var { depth, slot, .. } => known_num(lookup(env, *depth, *slot).peek()?),
         Expr::Bin { op, lhs, rhs, .. } if budget > 0 => {
             use expr::BinOp::*;
-            let l = eager_num(lhs, env, budget - 1)?;
-            let r = eager_num(rhs, env, budget - 1)?;
+            let l = eager_operand(lhs, env, budget - 1)?;
+            let r = eager_operand(rhs, env, budget - 1)?;
             match (l, r) {
                 (Scalar::Int(a), Scalar::Int(b)) => match op {
                     Add => a.checked_add(b).map(Scalar::Int),
