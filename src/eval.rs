@@ -332,6 +332,24 @@ impl Evaluator {
             },
             Expr::If(d) => {
                 let expr::IfDef { cond, then, else_, pos } = &**d;
+                // A comparison of integers already known (`n < 2`) is decided in place.
+                if let Expr::Bin { op, lhs, rhs, .. } = cond {
+                    if let (Some(a), Some(b)) = (known_int(lhs, env), known_int(rhs, env)) {
+                        use expr::BinOp::*;
+                        let decided = match op {
+                            Less => Some(a < b),
+                            LessEq => Some(a <= b),
+                            Greater => Some(a > b),
+                            GreaterEq => Some(a >= b),
+                            Eq => Some(a == b),
+                            NotEq => Some(a != b),
+                            _ => None,
+                        };
+                        if let Some(b) = decided {
+                            return self.eval(if b { then } else { else_ }, env);
+                        }
+                    }
+                }
                 match self.eval_operand(cond, env)? {
                     Value::Bool(true) => self.eval(then, env),
                     Value::Bool(false) => self.eval(else_, env),
@@ -1137,6 +1155,19 @@ enum Scalar {
     Int(i64),
     Float(f64),
     Bool(bool),
+}
+
+/// An integer constant, or a variable whose value is a known integer.
+#[inline(always)]
+fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
+    match expr {
+        Expr::Const(Value::Int(i)) => Some(*i),
+        Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot).peek() {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A number that is a constant or an already computed variable.
