@@ -34,13 +34,52 @@ pub fn value_to_path(ev: &mut Evaluator, v: &Value) -> EvalResult<String> {
         Value::Path(p) => Ok(p.to_string()),
         _ => {
             let s = ev.coerce_to_string(v, Coercion::PLAIN)?;
-            let s = s.to_str_lossy().into_owned();
-            if !s.starts_with('/') {
-                return Err(EvalError::eval(format!("string '{}' doesn't represent an absolute path", s)));
+            let str = s.to_str_lossy();
+            if !str.starts_with('/') {
+                return Err(EvalError::eval(format!("string '{}' doesn't represent an absolute path", str)));
             }
-            Ok(crate::eval::lower::canon_path(&s))
+            let path = crate::eval::lower::canon_path(&str);
+            if let Some(msg) = unbuilt_output(ev, &s, &path) {
+                return Err(EvalError::eval(msg));
+            }
+            Ok(path)
         }
     }
+}
+
+/// Why `path` cannot be read, when `s` (the string naming it) depends on a derivation and
+/// nothing exists at `path`: an output would need a build (import from derivation), and
+/// derivation files are computed, never written.
+fn unbuilt_output(ev: &Evaluator, s: &NixString, path: &str) -> Option<String> {
+    if !s.has_context() {
+        return None;
+    }
+    let (drv, output) = s.context().iter().find_map(|c| {
+        if let Some(d) = c.strip_prefix('=') {
+            Some((d, None))
+        } else if let Some(rest) = c.strip_prefix('!') {
+            rest.split_once('!').map(|(o, d)| (d, Some(o)))
+        } else {
+            None
+        }
+    })?;
+    if ev.io.file_type(path).is_some() {
+        return None;
+    }
+    Some(match output {
+        Some(_) => format!(
+            "cannot read '{}' during evaluation: it is an output of the derivation '{}', which would have to be built first (import from derivation), and nixeval does not build derivations",
+            path, drv
+        ),
+        None if path == drv => format!(
+            "cannot read '{}' during evaluation: it is a derivation file, which nixeval computes without writing it to the store",
+            path
+        ),
+        None => format!(
+            "cannot read '{}' during evaluation: it depends on the derivation '{}', which nixeval computes without writing it to the store",
+            path, drv
+        ),
+    })
 }
 
 fn import(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -133,7 +172,29 @@ fn read_file(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     if bytes.contains(&0) {
         return Err(EvalError::eval(format!("the contents of the file '{}' cannot be represented as a Nix string", p)));
     }
-    Ok(Value::string(bytes))
+    let context = read_file_context(ev, &p, &bytes);
+    Ok(Value::String(NixString::with_context(bytes.into(), context)))
+}
+
+/// The context of a file read from the store: the references of the store object it lies in
+/// that occur in its contents (CppNix rescans the references it knows); only the references
+/// nixeval recorded (`builtins.toFile` results) are known.
+fn read_file_context(ev: &Evaluator, path: &str, contents: &[u8]) -> Context {
+    let Some(rest) = path.strip_prefix("/nix/store/") else { return Context(None) };
+    let base_len = rest.find('/').unwrap_or(rest.len());
+    let refs = ev.caches.drv_hashes.path_references(&path[..path.len() - rest.len() + base_len]);
+    if refs.is_empty() {
+        return Context(None);
+    }
+    let found: Vec<Box<str>> = refs
+        .iter()
+        .filter(|r| {
+            let hash = r.strip_prefix("/nix/store/").map(|b| b.get(..32).unwrap_or(b)).unwrap_or(r);
+            contents.windows(hash.len()).any(|w| w == hash.as_bytes())
+        })
+        .map(|r| r.as_str().into())
+        .collect();
+    Context::from_vec(found)
 }
 
 fn read_dir(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

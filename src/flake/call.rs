@@ -188,6 +188,12 @@ fn missing(path: &str) -> String {
     format!("path '{}' does not exist", path)
 }
 
+/// A path in a located source that is not there: the message also says where on disk it was
+/// looked for, since the store path hides which directory the source is.
+fn missing_on_disk(path: &str, real: &str) -> String {
+    format!("path '{}' does not exist (it was looked for at '{}')", path, real)
+}
+
 impl EvalIo for FlakeIo {
     fn add_store_object(&self, store_path: &str, object: StoreObject) {
         if let Some(base) = store_path.strip_prefix("/nix/store/") {
@@ -207,7 +213,7 @@ impl EvalIo for FlakeIo {
             Mapped::Real(real) => match std::fs::metadata(&real) {
                 Ok(m) if m.is_dir() => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
                 Ok(_) => Ok(path.to_string()),
-                Err(_) => Err(format!("path '{}' does not exist", path)),
+                Err(_) => Err(missing_on_disk(path, &real)),
             },
         }
     }
@@ -220,7 +226,14 @@ impl EvalIo for FlakeIo {
                 None => Err(missing(path)),
             },
             Mapped::Memory(c) => Ok(c.to_vec()),
-            Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| restore(e, &real, path)),
+            Mapped::Real(real) if real == path => RealIo.read_file(path),
+            Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| {
+                if RealIo.file_type(&real).is_none() {
+                    missing_on_disk(path, &real)
+                } else {
+                    restore(e, &real, path)
+                }
+            }),
         }
     }
     fn file_type(&self, path: &str) -> Option<FileType> {
