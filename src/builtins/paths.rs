@@ -278,3 +278,55 @@ pub fn store_path_of_source(ev: &mut Evaluator, path: &str) -> EvalResult<String
     super::store::register_copy(ev, &store_path, path, None);
     Ok(store_path)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::eval_to_string;
+
+    fn ok(expr: &str) -> String {
+        eval_to_string(expr).unwrap_or_else(|e| panic!("{expr}: {}", e.message()))
+    }
+
+    fn err(expr: &str) -> String {
+        match eval_to_string(expr) {
+            Ok(v) => panic!("{expr}: expected an error, got {v}"),
+            Err(e) => e.message().to_string(),
+        }
+    }
+
+    /// Like `ok`, through the file view of `nixeval eval`, which answers reads of `toFile` results.
+    fn ok_with_store(expr: &str) -> String {
+        use crate::flake::call::{FlakeIo, Mounts};
+        let mut ev = crate::Evaluator::new(crate::EvalOptions::default(), Box::new(FlakeIo::new(Mounts::default())));
+        ev.reset_stack_base();
+        let v = ev.eval_str(expr, "/").and_then(|v| ev.force_deep(&v).map(|_| v));
+        match v {
+            Ok(v) => String::from_utf8_lossy(&crate::print::print_value(&v)).into_owned(),
+            Err(e) => panic!("{expr}: {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn read_file_keeps_only_references_that_occur() {
+        let ok = ok_with_store;
+        let y = r#"builtins.toFile "y" "a""#;
+        let z = r#"builtins.toFile "z" "b""#;
+        let both = format!(r#"builtins.readFile (builtins.toFile "x" "${{{y}}} ${{{z}}}")"#);
+        assert_eq!(ok(&format!("builtins.length (builtins.attrNames (builtins.getContext ({both})))")), "2");
+        let one = format!(r#"builtins.readFile (builtins.toFile "x" (builtins.substring 0 44 "${{{y}}}${{{z}}}"))"#);
+        assert_eq!(ok(&format!("builtins.attrNames (builtins.getContext ({one})) == [ ({y}) ]")), "true");
+        assert_eq!(ok(r#"builtins.hasContext (builtins.readFile (builtins.toFile "p" "plain"))"#), "false");
+    }
+
+    #[test]
+    fn reading_an_unbuilt_output_names_the_derivation() {
+        let drv = r#"derivation { name = "gen"; builder = "/bin/sh"; system = "x86_64-linux"; }"#;
+        let e = err(&format!("import ({drv})"));
+        assert!(e.contains("import from derivation") && e.contains("-gen.drv'"), "{e}");
+        let e = err(&format!("builtins.readFile ({drv}).drvPath"));
+        assert!(e.contains("it is a derivation file"), "{e}");
+        // Without a derivation in the context, a missing store path is an ordinary missing path.
+        let e = err(r#"builtins.readFile "/nix/store/00000000000000000000000000000000-none""#);
+        assert!(e.contains("does not exist"), "{e}");
+    }
+}

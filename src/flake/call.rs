@@ -1471,3 +1471,29 @@ impl LoadedFlake {
         j
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FlakeIo, Mounts};
+    use crate::eval::io::EvalIo;
+
+    #[test]
+    fn a_missing_file_in_a_source_says_where_it_was_looked_for() {
+        let dir = std::env::temp_dir().join(format!("nixeval-call-missing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("present.nix"), "1").unwrap();
+        let mounts = Mounts::default();
+        let store = "/nix/store/00000000000000000000000000000000-source";
+        mounts.add(store, &dir, None);
+        let io = FlakeIo::new(mounts);
+        assert_eq!(io.resolve_import(&format!("{store}/present.nix")).unwrap(), format!("{store}/present.nix"));
+        let want = format!(
+            "path '{store}/absent.nix' does not exist (it was looked for at '{}')",
+            dir.join("absent.nix").display()
+        );
+        assert_eq!(io.resolve_import(&format!("{store}/absent.nix")).unwrap_err(), want);
+        assert_eq!(io.read_file(&format!("{store}/absent.nix")).unwrap_err(), want);
+        assert_eq!(io.read_file(&format!("{store}/present.nix")).unwrap(), b"1");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
