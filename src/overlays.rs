@@ -436,6 +436,9 @@ fn wrap_attrs(rec: &Shared, scope: usize, layer: usize, out: &Attrs) -> Attrs {
                 r.ctx.push(CtxEntry { scope, layer, attr: Some(name), reached_by });
             }
             let res = ev.force(&orig);
+            if let Ok(v) = &res {
+                instantiate(ev, v);
+            }
             let mut r = rec.borrow_mut();
             r.ctx.pop();
             let l = &mut r.scopes[scope].layers[layer];
@@ -746,6 +749,23 @@ fn run(
         }
     }
     Ok(())
+}
+
+/// Instantiates `v` when it is a derivation (forces its `drvPath`), as using it would: that
+/// reads its inputs (`buildInputs`, `dependencies`, ...) whether or not the definition itself
+/// forced them. A failing instantiation is left to the builder; the reads made on the way
+/// are what matters here.
+fn instantiate(ev: &mut Evaluator, v: &Value) {
+    let Value::Attrs(a) = v else { return };
+    let is_drv = match a.get(crate::eval::symbol::sym::type_) {
+        Some(ty) => matches!(ev.force(ty), Ok(Value::String(s)) if s.as_bytes() == b"derivation"),
+        None => false,
+    };
+    if is_drv {
+        if let Some(p) = a.get(crate::eval::symbol::sym::drvPath) {
+            let _ = ev.force(p);
+        }
+    }
 }
 
 fn fix_with(ev: &mut Evaluator, g: Value, hook: Value) -> EvalResult {

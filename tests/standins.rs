@@ -84,7 +84,7 @@ fn realistic(name: &str, args: &[&str]) {
 
 #[test]
 fn realistic_flakes_list_with_stand_ins_only() {
-    for name in ["parts", "utils-overlay", "nixos", "lib-forall"] {
+    for name in ["parts", "utils-overlay", "nixos", "lib-forall", "lazy-packages"] {
         let dir = format!("realistic/{name}");
         realistic(&format!("realistic-{name}"), &["outputs", "--all-systems", &dir]);
     }
@@ -106,6 +106,12 @@ fn realistic_flakes_evaluate_through_stand_ins() {
         &["eval", "--json", "realistic/utils-overlay#devShells.x86_64-linux.default.nativeBuildInputs"],
     );
     realistic("realistic-unlisted-callpackage", &["eval", "--json", "realistic/utils-overlay#packages.x86_64-linux.mytool.buildInputs"]);
+    // Stand-in packages have `outputs` and keep the values they were given; their attributes
+    // are read without forcing the others, but building a source imported from a derivation
+    // needs a build, which the error names.
+    realistic("realistic-lazy-packages-outputs", &["eval", "--json", "realistic/lazy-packages#outputNames"]);
+    realistic("realistic-lazy-packages-helper", &["eval", "realistic/lazy-packages#helperKept"]);
+    realistic("realistic-lazy-packages-ifd", &["eval", "realistic/lazy-packages#packages.x86_64-linux.from-generated.drvPath"]);
     // flake-parts: `withSystem` in the flake-level module, `self'` and `config` in perSystem.
     realistic("realistic-parts-with-system", &["eval", "realistic/parts#hydraJobs.server.aarch64-linux.name"]);
 }

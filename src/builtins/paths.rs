@@ -34,13 +34,52 @@ pub fn value_to_path(ev: &mut Evaluator, v: &Value) -> EvalResult<String> {
         Value::Path(p) => Ok(p.to_string()),
         _ => {
             let s = ev.coerce_to_string(v, Coercion::PLAIN)?;
-            let s = s.to_str_lossy().into_owned();
-            if !s.starts_with('/') {
-                return Err(EvalError::eval(format!("string '{}' doesn't represent an absolute path", s)));
+            let str = s.to_str_lossy();
+            if !str.starts_with('/') {
+                return Err(EvalError::eval(format!("string '{}' doesn't represent an absolute path", str)));
             }
-            Ok(crate::eval::lower::canon_path(&s))
+            let path = crate::eval::lower::canon_path(&str);
+            if let Some(msg) = unbuilt_output(ev, &s, &path) {
+                return Err(EvalError::eval(msg));
+            }
+            Ok(path)
         }
     }
+}
+
+/// Why `path` cannot be read, when `s` (the string naming it) depends on a derivation and
+/// nothing exists at `path`: an output would need a build (import from derivation), and
+/// derivation files are computed, never written.
+fn unbuilt_output(ev: &Evaluator, s: &NixString, path: &str) -> Option<String> {
+    if !s.has_context() {
+        return None;
+    }
+    let (drv, output) = s.context().iter().find_map(|c| {
+        if let Some(d) = c.strip_prefix('=') {
+            Some((d, None))
+        } else if let Some(rest) = c.strip_prefix('!') {
+            rest.split_once('!').map(|(o, d)| (d, Some(o)))
+        } else {
+            None
+        }
+    })?;
+    if ev.io.file_type(path).is_some() {
+        return None;
+    }
+    Some(match output {
+        Some(_) => format!(
+            "cannot read '{}' during evaluation: it is an output of the derivation '{}', which would have to be built first (import from derivation), and nixeval does not build derivations",
+            path, drv
+        ),
+        None if path == drv => format!(
+            "cannot read '{}' during evaluation: it is a derivation file, which nixeval computes without writing it to the store",
+            path
+        ),
+        None => format!(
+            "cannot read '{}' during evaluation: it depends on the derivation '{}', which nixeval computes without writing it to the store",
+            path, drv
+        ),
+    })
 }
 
 fn import(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -133,7 +172,29 @@ fn read_file(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     if bytes.contains(&0) {
         return Err(EvalError::eval(format!("the contents of the file '{}' cannot be represented as a Nix string", p)));
     }
-    Ok(Value::string(bytes))
+    let context = read_file_context(ev, &p, &bytes);
+    Ok(Value::String(NixString::with_context(bytes.into(), context)))
+}
+
+/// The context of a file read from the store: the references of the store object it lies in
+/// that occur in its contents (CppNix rescans the references it knows); only the references
+/// nixeval recorded (`builtins.toFile` results) are known.
+fn read_file_context(ev: &Evaluator, path: &str, contents: &[u8]) -> Context {
+    let Some(rest) = path.strip_prefix("/nix/store/") else { return Context(None) };
+    let base_len = rest.find('/').unwrap_or(rest.len());
+    let refs = ev.caches.drv_hashes.path_references(&path[..path.len() - rest.len() + base_len]);
+    if refs.is_empty() {
+        return Context(None);
+    }
+    let found: Vec<Box<str>> = refs
+        .iter()
+        .filter(|r| {
+            let hash = r.strip_prefix("/nix/store/").map(|b| b.get(..32).unwrap_or(b)).unwrap_or(r);
+            contents.windows(hash.len()).any(|w| w == hash.as_bytes())
+        })
+        .map(|r| r.as_str().into())
+        .collect();
+    Context::from_vec(found)
 }
 
 fn read_dir(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -216,4 +277,56 @@ pub fn store_path_of_source(ev: &mut Evaluator, path: &str) -> EvalResult<String
     ev.caches.source_paths.insert(path.to_string(), store_path.clone());
     super::store::register_copy(ev, &store_path, path, None);
     Ok(store_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval_to_string;
+
+    fn ok(expr: &str) -> String {
+        eval_to_string(expr).unwrap_or_else(|e| panic!("{expr}: {}", e.message()))
+    }
+
+    fn err(expr: &str) -> String {
+        match eval_to_string(expr) {
+            Ok(v) => panic!("{expr}: expected an error, got {v}"),
+            Err(e) => e.message().to_string(),
+        }
+    }
+
+    /// Like `ok`, through the file view of `nixeval eval`, which answers reads of `toFile` results.
+    fn ok_with_store(expr: &str) -> String {
+        use crate::flake::call::{FlakeIo, Mounts};
+        let mut ev = crate::Evaluator::new(crate::EvalOptions::default(), Box::new(FlakeIo::new(Mounts::default())));
+        ev.reset_stack_base();
+        let v = ev.eval_str(expr, "/").and_then(|v| ev.force_deep(&v).map(|_| v));
+        match v {
+            Ok(v) => String::from_utf8_lossy(&crate::print::print_value(&v)).into_owned(),
+            Err(e) => panic!("{expr}: {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn read_file_keeps_only_references_that_occur() {
+        let ok = ok_with_store;
+        let y = r#"builtins.toFile "y" "a""#;
+        let z = r#"builtins.toFile "z" "b""#;
+        let both = format!(r#"builtins.readFile (builtins.toFile "x" "${{{y}}} ${{{z}}}")"#);
+        assert_eq!(ok(&format!("builtins.length (builtins.attrNames (builtins.getContext ({both})))")), "2");
+        let one = format!(r#"builtins.readFile (builtins.toFile "x" (builtins.substring 0 44 "${{{y}}}${{{z}}}"))"#);
+        assert_eq!(ok(&format!("builtins.attrNames (builtins.getContext ({one})) == [ ({y}) ]")), "true");
+        assert_eq!(ok(r#"builtins.hasContext (builtins.readFile (builtins.toFile "p" "plain"))"#), "false");
+    }
+
+    #[test]
+    fn reading_an_unbuilt_output_names_the_derivation() {
+        let drv = r#"derivation { name = "gen"; builder = "/bin/sh"; system = "x86_64-linux"; }"#;
+        let e = err(&format!("import ({drv})"));
+        assert!(e.contains("import from derivation") && e.contains("-gen.drv'"), "{e}");
+        let e = err(&format!("builtins.readFile ({drv}).drvPath"));
+        assert!(e.contains("it is a derivation file"), "{e}");
+        // Without a derivation in the context, a missing store path is an ordinary missing path.
+        let e = err(r#"builtins.readFile "/nix/store/00000000000000000000000000000000-none""#);
+        assert!(e.contains("does not exist"), "{e}");
+    }
 }

@@ -188,6 +188,12 @@ fn missing(path: &str) -> String {
     format!("path '{}' does not exist", path)
 }
 
+/// A path in a located source that is not there: the message also says where on disk it was
+/// looked for, since the store path hides which directory the source is.
+fn missing_on_disk(path: &str, real: &str) -> String {
+    format!("path '{}' does not exist (it was looked for at '{}')", path, real)
+}
+
 impl EvalIo for FlakeIo {
     fn add_store_object(&self, store_path: &str, object: StoreObject) {
         let Some(base) = store_path.strip_prefix("/nix/store/") else { return };
@@ -221,7 +227,7 @@ impl EvalIo for FlakeIo {
             Mapped::Real(real) => match std::fs::metadata(&real) {
                 Ok(m) if m.is_dir() => Ok(format!("{}/default.nix", path.trim_end_matches('/'))),
                 Ok(_) => Ok(path.to_string()),
-                Err(_) => Err(format!("path '{}' does not exist", path)),
+                Err(_) => Err(missing_on_disk(path, &real)),
             },
         }
     }
@@ -234,7 +240,14 @@ impl EvalIo for FlakeIo {
                 None => Err(missing(path)),
             },
             Mapped::Memory(c) => Ok(c.to_vec()),
-            Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| restore(e, &real, path)),
+            Mapped::Real(real) if real == path => RealIo.read_file(path),
+            Mapped::Real(real) => RealIo.read_file(&real).map_err(|e| {
+                if RealIo.file_type(&real).is_none() {
+                    missing_on_disk(path, &real)
+                } else {
+                    restore(e, &real, path)
+                }
+            }),
         }
     }
     fn file_type(&self, path: &str) -> Option<FileType> {
@@ -1470,5 +1483,31 @@ impl LoadedFlake {
             }
         }
         j
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FlakeIo, Mounts};
+    use crate::eval::io::EvalIo;
+
+    #[test]
+    fn a_missing_file_in_a_source_says_where_it_was_looked_for() {
+        let dir = std::env::temp_dir().join(format!("nixeval-call-missing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("present.nix"), "1").unwrap();
+        let mounts = Mounts::default();
+        let store = "/nix/store/00000000000000000000000000000000-source";
+        mounts.add(store, &dir, None);
+        let io = FlakeIo::new(mounts);
+        assert_eq!(io.resolve_import(&format!("{store}/present.nix")).unwrap(), format!("{store}/present.nix"));
+        let want = format!(
+            "path '{store}/absent.nix' does not exist (it was looked for at '{}')",
+            dir.join("absent.nix").display()
+        );
+        assert_eq!(io.resolve_import(&format!("{store}/absent.nix")).unwrap_err(), want);
+        assert_eq!(io.read_file(&format!("{store}/absent.nix")).unwrap_err(), want);
+        assert_eq!(io.read_file(&format!("{store}/present.nix")).unwrap(), b"1");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

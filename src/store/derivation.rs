@@ -514,6 +514,11 @@ impl DrvHashes {
         }
     }
 
+    /// The references recorded for a non-derivation store path (`add_path_references`).
+    pub fn path_references(&self, path: &str) -> &[String] {
+        self.path_refs.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// The closure of `path` under references (CppNix's `computeFSClosure`): `path`
     /// itself and everything it refers to, transitively. Derivations must be known;
     /// other paths without recorded references are leaves.

@@ -24,14 +24,21 @@ let
   mkDrv = stdenvName: attrs: overrideAttrs:
     let
       name = attrs.name or (if attrs ? pname then "${attrs.pname}${lib.strings.optionalString (attrs ? version) "-${attrs.version}"}" else throw "derivation has neither a name nor a pname");
-      envAttrs = lib.attrsets.filterAttrs (n: v: !(builtins.elem n nonEnv) && coercible v) (removeAttrs attrs [ "name" ]);
+      # Values are checked lazily (a value that cannot go into the environment becomes null and
+      # `__ignoreNulls` drops it, as nixpkgs drops nulls), so listing the package's attributes
+      # or reading its name forces none of them (`src` may be an import from a derivation).
+      envAttrs = builtins.mapAttrs (n: v: if coercible v then v else null) (removeAttrs attrs (nonEnv ++ [ "name" ]));
       drv = derivation (envAttrs // (attrs.env or { }) // {
         inherit name;
         system = attrs.system or platform.system;
         builder = "/bin/sh";
         args = [ "-c" "echo 'this derivation comes from nixeval'\\''s stand-in nixpkgs and cannot be built' >&2; exit 1" ];
         stdenv = stdenvName;
+        outputs = attrs.outputs or [ "out" ];
+        __ignoreNulls = true;
       });
+      # The package shows the values it was given (a function stays a function), as with nixpkgs.
+      shown = removeAttrs attrs (nonEnv ++ [ "name" "system" "builder" "args" "stdenv" "outputs" ]);
       meta = {
         inherit name;
         available = true;
@@ -43,7 +50,7 @@ let
       } // (attrs.meta or { });
       passthru = attrs.passthru or { };
     in
-    drv // passthru // {
+    drv // shown // passthru // {
       inherit meta overrideAttrs;
       __nixevalStandIn = true;
     } // lib.attrsets.optionalAttrs (attrs ? shellHook) { inherit (attrs) shellHook; };
