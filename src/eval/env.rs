@@ -9,7 +9,7 @@
 //! Weak references exist for the cycle breaker (`cycles`), which must not keep frames alive.
 //! Dropping a long chain of frames walks the parent links in a loop rather than recursing.
 
-use super::value::Thunk;
+use super::value::{Thunk, Value};
 use std::alloc::Layout;
 use std::cell::Cell;
 use std::ptr::NonNull;
@@ -98,7 +98,7 @@ impl Env {
         Env::build(len, Some(parent.clone()), |dst| {
             for i in 0..len {
                 // SAFETY: `dst` has room for `len` thunks.
-                unsafe { dst.add(i).write(Thunk::Ready(super::value::Value::Null)) }
+                unsafe { dst.add(i).write(Thunk::Ready(Value::Null)) }
             }
         })
     }
@@ -114,7 +114,7 @@ impl Env {
         assert!(i < self.header().len as usize);
         let p = ((self.0.as_ptr() as *mut u8).add(SLOTS) as *mut Thunk).add(i);
         // The slot holds its `null` placeholder, which owns nothing: overwrite it in place.
-        debug_assert!(matches!(&*p, Thunk::Ready(super::value::Value::Null)));
+        debug_assert!(matches!(&*p, Thunk::Ready(Value::Null)));
         p.write(t);
     }
 
@@ -133,7 +133,7 @@ impl Env {
                 }
                 dst.add(k).write(arg);
                 for i in k + 1..len {
-                    dst.add(i).write(Thunk::Ready(super::value::Value::Null));
+                    dst.add(i).write(Thunk::Ready(Value::Null));
                 }
             }
         })
@@ -204,10 +204,16 @@ impl Env {
     unsafe fn release(p: NonNull<Header>) -> Option<Env> {
         let h = p.as_ptr();
         let len = (*h).len as usize;
-        let slots = std::ptr::slice_from_raw_parts_mut((h as *mut u8).add(SLOTS) as *mut Thunk, len);
+        let slots = (h as *mut u8).add(SLOTS) as *mut Thunk;
         // Dropping the slots cannot drop a weak reference (slots never hold one), so the weak
-        // count read afterwards is the one that decides.
-        std::ptr::drop_in_place(slots);
+        // count read afterwards is the one that decides. Plain numbers, Booleans and `null`
+        // (eager arguments, placeholders) own nothing and are skipped without a call.
+        for i in 0..len {
+            let t = slots.add(i);
+            if !matches!(&*t, Thunk::Ready(Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_))) {
+                std::ptr::drop_in_place(t);
+            }
+        }
         let parent = std::ptr::replace(std::ptr::addr_of_mut!((*h).parent), None);
         if (*h).weak.get() == 0 {
             std::alloc::dealloc(h as *mut u8, layout(len));
