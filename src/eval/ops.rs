@@ -251,7 +251,9 @@ impl Evaluator {
                         if b.is_empty() {
                             return Ok(l.clone());
                         }
-                        if a.is_empty() {
+                        // `a // b` where `b` redefines every name of `a` (updating a record
+                        // with all its fields) is `b` itself.
+                        if a.is_empty() || b.covers(a) {
                             return Ok(r.clone());
                         }
                         Ok(Value::attrs(Attrs::update_shared(a, b)))

@@ -633,6 +633,16 @@ impl Attrs {
     pub fn update(&self, other: &Attrs) -> Attrs {
         Attrs { entries: update_slices(self.flat(), other.flat()), layer: None }
     }
+    /// Whether every name of `base` is also a name of `self`, so that `base // self` is `self`.
+    /// Only answered (true) for flat sets, without merging layers.
+    pub fn covers(&self, base: &Attrs) -> bool {
+        if self.layer.is_some() || base.layer.is_some() || base.entries.len() > self.entries.len() {
+            return false;
+        }
+        let mut mine = self.entries.iter().map(|e| e.name);
+        base.entries.iter().all(|e| mine.any(|n| n == e.name))
+    }
+
     /// `base // other`: laid over the shared `base` when `other` is small next to it,
     /// otherwise a flat set.
     pub fn update_shared(base: &Rc<Attrs>, other: &Attrs) -> Attrs {
