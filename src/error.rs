@@ -51,6 +51,9 @@ impl ErrorKind {
 pub struct Frame {
     pub pos: Pos,
     pub message: String,
+    /// Shown even without `--show-trace` (CppNix's `TracePrint::Always`-like frames, such as
+    /// the call site of a function refusing its argument set).
+    pub always: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -95,7 +98,15 @@ impl EvalError {
     #[cold]
     pub fn frame(mut self, pos: Pos, message: impl Into<String>) -> EvalError {
         if self.0.frames.len() < 1000 {
-            self.0.frames.push(Frame { pos, message: message.into() });
+            self.0.frames.push(Frame { pos, message: message.into(), always: false });
+        }
+        self
+    }
+    /// Adds a trace frame that is rendered even without `--show-trace`.
+    #[cold]
+    pub fn frame_always(mut self, pos: Pos, message: impl Into<String>) -> EvalError {
+        if self.0.frames.len() < 1000 {
+            self.0.frames.push(Frame { pos, message: message.into(), always: true });
         }
         self
     }

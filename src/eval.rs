@@ -1011,13 +1011,13 @@ impl Evaluator {
                         continue;
                     }
                     None => {
-                        return Err(EvalError::type_error(format!(
+                        let err = EvalError::type_error(format!(
                             "function '{}' called without required argument '{}'",
                             self.lambda_short_name(def),
                             formal.name
                         ))
-                        .at(pos)
-                        .frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                        .at(def.pos);
+                        return Err(from_call_site(err, pos));
                     }
                 },
             };
@@ -1032,14 +1032,14 @@ impl Evaluator {
                         self.lambda_short_name(def),
                         crate::print::attr_name_str(entry.name.as_str())
                     ))
-                    .at(pos);
+                    .at(def.pos);
                     if let Some(s) = crate::error::did_you_mean(
                         entry.name.as_str(),
                         formals.iter().map(|f| f.name.as_str()),
                     ) {
                         err = err.with_hint(format!("did you mean '{s}'?"));
                     }
-                    return Err(err.frame(def.pos, format!("while calling {}", self.lambda_name(def))));
+                    return Err(from_call_site(err, pos));
                 }
             }
         }
@@ -1310,4 +1310,16 @@ pub fn with_big_stack<T: Send + 'static>(stack_bytes: usize, f: impl FnOnce() ->
         .expect("spawning the evaluation thread")
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// As current CppNix: an argument set refused by a function's formals is reported at the
+/// function, with its call site as a trace line shown even without `--show-trace`.
+#[cold]
+#[inline(never)]
+fn from_call_site(e: EvalError, pos: Pos) -> EvalError {
+    if pos.is_none() {
+        e
+    } else {
+        e.frame_always(pos, "from call site")
+    }
 }

@@ -195,7 +195,8 @@ fn check_nesting_exactly(text: &str, file: FileId, map: &mut SourceMap) -> Resul
                 let pos = map.pos(file, t.start, t.end);
                 return Err(EvalError::new(ErrorKind::Parse, "expression nested too deeply").at(pos));
             }
-            Tok::Error => return Ok(()),
+            // The parser stops at the first character that is no token, as CppNix's does.
+            Tok::Error | Tok::Invalid => return Ok(()),
             _ => {}
         }
     }
@@ -323,7 +324,7 @@ pub(crate) mod tests_support {
                     max = max.max(depth);
                 }
                 Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
-                Tok::Eof | Tok::Error => return max,
+                Tok::Eof | Tok::Error | Tok::Invalid => return max,
                 _ => {}
             }
         }

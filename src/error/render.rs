@@ -45,14 +45,16 @@ fn write_location(out: &mut String, map: &SourceMap, pos: Pos, color: bool, inde
 }
 
 /// Renders the error as text ending with a newline, in the layout of current CppNix: with
-/// `--show-trace`, the frames from the outermost in, each with its location, then the error.
+/// `--show-trace`, the frames from the outermost in, each with its location, then the error
+/// (without it, only the frames marked to be shown always).
 pub fn render(err: &EvalError, map: &SourceMap, opts: &RenderOptions) -> String {
     let mut out = String::new();
     let data = &err.0;
     let head = paint(opts.color, "31;1", "error:");
-    let indent = if opts.show_trace && !data.frames.is_empty() {
+    let shown = |f: &&super::Frame| opts.show_trace || f.always;
+    let indent = if data.frames.iter().any(|f| shown(&f)) {
         let _ = writeln!(out, "{head}");
-        for frame in data.frames.iter().rev() {
+        for frame in data.frames.iter().rev().filter(shown) {
             let _ = writeln!(out, "       … {}", indent_message(&frame.message));
             write_location(&mut out, map, frame.pos, opts.color, 9);
             let _ = writeln!(out);
@@ -133,7 +135,25 @@ pub fn filter_ansi(s: &str, keep_colors: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::filter_ansi;
+    use super::{filter_ansi, render, RenderOptions};
+    use crate::error::EvalError;
+    use crate::syntax::source::{Origin, SourceMap};
+
+    #[test]
+    fn frames_marked_always_shown_without_show_trace() {
+        let mut map = SourceMap::new();
+        let f = map.add(Origin::Builtin("t.nix"), "f x\n".into());
+        let (call, fun) = (map.pos(f, 0, 3), map.pos(f, 2, 3));
+        let err = EvalError::type_error("bad").at(fun).frame(call, "while calling x").frame_always(call, "from call site");
+        let plain = render(&err, &map, &RenderOptions { show_trace: false, color: false });
+        assert!(plain.starts_with("error:\n       … from call site\n"), "{plain}");
+        assert!(!plain.contains("while calling"), "{plain}");
+        assert!(plain.contains("       error: bad\n"), "{plain}");
+        let traced = render(&err, &map, &RenderOptions { show_trace: true, color: false });
+        assert!(traced.contains("while calling x"), "{traced}");
+        let bare = render(&EvalError::type_error("bad").at(fun).frame(call, "x"), &map, &RenderOptions { show_trace: false, color: false });
+        assert!(bare.starts_with("error: bad\n"), "{bare}");
+    }
 
     #[test]
     fn escapes_dropped_or_kept() {

@@ -366,17 +366,17 @@ impl<'a> Lowerer<'a> {
                 Ok(Expr::List(lowered.into_boxed_slice()))
             }
             E::Attrs(b) => {
-                let pending = self.collect(b, b.rec, false)?;
+                let pending = self.collect(b, b.rec, None)?;
                 let def = self.attrs_def(pending)?;
                 Ok(Expr::Attrs(Box::new(def)))
             }
-            E::LetIn(b, body, _) => {
-                let pending = self.collect(b, true, true)?;
+            E::LetIn(b, body, span) => {
+                let pending = self.collect(b, true, Some(*span))?;
                 let (def, body) = self.let_def(pending, |l| l.expr(body))?;
                 Ok(Expr::Let { bindings: Box::new(def), body: Box::new(body) })
             }
             E::LegacyLet(b) => {
-                let pending = self.collect(b, true, false)?;
+                let pending = self.collect(b, true, None)?;
                 let def = self.attrs_def(pending)?;
                 let pos = self.pos_of(b.span);
                 Ok(Expr::select(
@@ -740,12 +740,13 @@ impl<'a> Lowerer<'a> {
                     frame.push(entry.name);
                 }
                 let at = match bind {
-                    Some((n, span)) => {
+                    Some((n, _)) => {
+                        // As CppNix: a clash with the `@` name is shown at the function's start.
                         if frame.get(*n).is_some() {
                             return Err(self.error(
                                 ErrorKind::Parse,
                                 format!("duplicate formal function argument '{}'", n),
-                                *span,
+                                lambda.span,
                             ));
                         }
                         debug_assert_eq!(frame.len(), entries.len());
@@ -805,8 +806,10 @@ impl<'a> Lowerer<'a> {
 
     // ----- attribute sets and let ------------------------------------------------------------
 
-    /// Collects the bindings of a set or `let`, merging nested paths.
-    fn collect<'x>(&mut self, b: &'x ast::Bindings, rec: bool, is_let: bool) -> LResult<Pending<'x>> {
+    /// Collects the bindings of a set or `let` (whose span is `let_span`), merging nested paths.
+    /// As in CppNix, a dynamic attribute in a `let` is refused once all its bindings are in
+    /// (so an earlier clash is reported first), at the `let` keyword.
+    fn collect<'x>(&mut self, b: &'x ast::Bindings, rec: bool, let_span: Option<Span>) -> LResult<Pending<'x>> {
         let mut pending = Pending::new(rec);
         for entry in b.entries.iter() {
             match entry {
@@ -836,15 +839,18 @@ impl<'a> Lowerer<'a> {
                         self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut vec![name])?;
                     }
                 }
-                ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value, is_let)?,
+                ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value)?,
             }
+        }
+        if let (false, Some(span)) = (pending.dynamics.is_empty(), let_span) {
+            return Err(self.error(ErrorKind::Parse, "dynamic attributes not allowed in let".into(), span));
         }
         Ok(pending)
     }
 
     fn to_pending_value<'x>(&mut self, value: &'x ast::Expr) -> LResult<PendingValue<'x>> {
         if let ast::Expr::Attrs(set) = value {
-            let nested = self.collect(set, set.rec, false)?;
+            let nested = self.collect(set, set.rec, None)?;
             return Ok(PendingValue::Nested(Box::new(nested)));
         }
         Ok(PendingValue::Expr(value))
@@ -865,10 +871,10 @@ impl<'a> Lowerer<'a> {
     /// Adds the binding `attrs = value`. As in CppNix, every attribute the binding creates
     /// (the nested sets of its path and the last one) is positioned at the start of the path,
     /// and a clash names the path as written, up to the attribute that clashes.
-    fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr, is_let: bool) -> LResult<()> {
+    fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr) -> LResult<()> {
         let bind = Span::new(attrs[0].span().start, attrs[attrs.len() - 1].span().end);
         let mut path: Vec<Symbol> = Vec::new();
-        self.add_path_at(pending, attrs, value, is_let, bind, &mut path)
+        self.add_path_at(pending, attrs, value, bind, &mut path)
     }
 
     fn add_path_at<'x>(
@@ -876,22 +882,18 @@ impl<'a> Lowerer<'a> {
         pending: &mut Pending<'x>,
         attrs: &'x [ast::Attr],
         value: &'x ast::Expr,
-        is_let: bool,
         bind: Span,
         path: &mut Vec<Symbol>,
     ) -> LResult<()> {
         let first = &attrs[0];
         match self.static_attr_name(first) {
             None => {
-                if is_let {
-                    return Err(self.error(ErrorKind::Parse, "dynamic attributes not allowed in let".into(), first.span()));
-                }
                 // A set under a dynamic name is new: nothing below it can clash here.
                 let v = if attrs.len() == 1 {
                     self.to_pending_value(value)?
                 } else {
                     let mut nested = Pending::new(false);
-                    self.add_path_at(&mut nested, &attrs[1..], value, false, bind, path)?;
+                    self.add_path_at(&mut nested, &attrs[1..], value, bind, path)?;
                     PendingValue::Nested(Box::new(nested))
                 };
                 pending.dynamics.push((first, v, bind));
@@ -908,13 +910,13 @@ impl<'a> Lowerer<'a> {
                         let i = i as usize;
                         let prev = pending.statics[i].span;
                         match &mut pending.statics[i].value {
-                            PendingValue::Nested(nested) => self.add_path_at(nested, &attrs[1..], value, false, bind, path),
+                            PendingValue::Nested(nested) => self.add_path_at(nested, &attrs[1..], value, bind, path),
                             _ => Err(self.dup_attr(path, prev, bind)),
                         }
                     }
                     None => {
                         let mut nested = Pending::new(false);
-                        self.add_path_at(&mut nested, &attrs[1..], value, false, bind, path)?;
+                        self.add_path_at(&mut nested, &attrs[1..], value, bind, path)?;
                         pending.index.push(sym);
                         pending.statics.push(PendingAttr {
                             name: sym,

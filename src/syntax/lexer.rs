@@ -80,6 +80,10 @@ pub enum Tok {
     Greater,
     Not,
     Eof,
+    /// A character that starts no token (a stray control character, `'`, `` ` ``, `&`,
+    /// non-ASCII text outside strings, ...): CppNix's lexer passes such a byte to the grammar,
+    /// which knows no token for it (`unexpected invalid token`).
+    Invalid,
     /// A byte sequence that is no token (the message says why).
     Error,
 }
@@ -145,6 +149,7 @@ impl Tok {
             Greater => "'>'",
             Not => "'!'",
             Eof => "end of file",
+            Invalid => "invalid token",
             Error => "token",
         }
     }
@@ -560,11 +565,18 @@ impl<'s> Lexer<'s> {
             b'<' => (Tok::Less, 1),
             b'>' => (Tok::Greater, 1),
             b'!' => (Tok::Not, 1),
+            // As in CppNix, whose lexer hands a NUL byte to the grammar as token 0: the end of
+            // the input (what follows it is never read).
+            0 => return Token { kind: Tok::Eof, start: i as u32, end: i as u32 },
             _ => {
-                let len = std::str::from_utf8(&self.src[i..(i + 4).min(self.src.len())])
-                    .map(|s| s.chars().next().map_or(1, |ch| ch.len_utf8()))
-                    .unwrap_or(1);
-                return self.fail("syntax error, unexpected invalid token", i, i + len);
+                // The whole character (the text is UTF-8), so that lexing resumes after it.
+                let len = match c {
+                    0xf0.. => 4,
+                    0xe0.. => 3,
+                    0xc0.. => 2,
+                    _ => 1,
+                };
+                (Tok::Invalid, len.min(self.src.len() - i))
             }
         };
         self.tok(kind, i, i + len)
@@ -867,7 +879,13 @@ mod tests {
         assert_eq!(kinds("# x\n1 /* y */ 2"), vec![(Int, "1"), (Int, "2")]);
         // Without its end, `/*` is no comment: `/` and `*` are operators, as in CppNix.
         assert_eq!(kinds("1 /* y"), vec![(Int, "1"), (Slash, "/"), (Star, "*"), (Ident, "y")]);
-        assert_eq!(kinds("a & b"), vec![(Ident, "a"), (Error, "&")]);
-        assert_eq!(kinds("é"), vec![(Error, "é")]);
+        // A character that starts no token is a token of its own (the grammar refuses it),
+        // after which lexing goes on; a multi-byte character is taken whole.
+        assert_eq!(kinds("a & b"), vec![(Ident, "a"), (Invalid, "&"), (Ident, "b")]);
+        assert_eq!(kinds("é€'`\x01"), vec![(Invalid, "é"), (Invalid, "€"), (Invalid, "'"), (Invalid, "`"), (Invalid, "\x01")]);
+        // A NUL byte ends the input, as in CppNix.
+        assert_eq!(kinds("1 \0 2 )"), vec![(Int, "1")]);
+        // Inside a string it is text (refused later, when the string is made).
+        assert_eq!(kinds("\"a\0b\"").len(), 3);
     }
 }

@@ -810,12 +810,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn invalid_tokens_as_cppnix_reports_them() {
+        let msg = |src: &str| parse(src).err().map(|e| (e.message, e.start));
+        let invalid = "syntax error, unexpected invalid token";
+        assert_eq!(msg("1 + \x01 2"), Some((invalid.to_string(), 4)));
+        assert_eq!(msg("1 + é"), Some((invalid.to_string(), 4)));
+        // The grammar's expectations are listed, as for any unexpected token.
+        assert_eq!(msg("1 ` 2"), Some((format!("{invalid}, expecting end of file"), 2)));
+        assert_eq!(msg("{ a ' = 1; }"), Some((format!("{invalid}, expecting '.' or '='"), 4)));
+        // A NUL byte ends the input.
+        assert!(parse("1 \0 ) garbage").is_ok());
+        assert_eq!(msg("1 + \0 2"), Some(("syntax error, unexpected end of file".to_string(), 4)));
+    }
+
     /// The parser accepts exactly the files rnix (a second opinion on the grammar) accepts, but
     /// for the files listed here, where rnix's lexer is not CppNix's (CppNix reads `1.5e` as a
-    /// float followed by an identifier; their expectations come from CppNix itself).
+    /// float followed by an identifier, and ends the input at a NUL byte; their expectations
+    /// come from CppNix itself).
     #[test]
     fn accepts_what_rnix_accepts_on_the_corpus() {
-        const RNIX_LEXES_DIFFERENTLY: &[&str] = &["eval-okay-float-then-ident.nix"];
+        const RNIX_LEXES_DIFFERENTLY: &[&str] = &["eval-okay-float-then-ident.nix", "eval-okay-nul-ends-input.nix"];
         let files = corpus();
         assert!(files.len() > 500, "only {} files found", files.len());
         let disagreeing: Vec<String> = files

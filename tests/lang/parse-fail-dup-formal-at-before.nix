@@ -1,0 +1,3 @@
+# The @ name given first repeating a formal: shown at the start of the function.
+x:
+  a@{ x, a }: x
