@@ -122,7 +122,9 @@ const BATCH: usize = 128;
 
 /// Moves the top of a gathering stack, from `base`, into a slice of exactly that size.
 fn take<T>(stack: &mut Vec<T>, base: usize) -> Box<[T]> {
-    stack.drain(base..).collect()
+    let mut items = Vec::with_capacity(stack.len() - base);
+    items.extend(stack.drain(base..));
+    items.into_boxed_slice()
 }
 
 /// Binary operator levels (higher binds tighter) and associativity.
@@ -157,6 +159,15 @@ fn binary(kind: Tok) -> Option<(u8, Assoc, BinOp)> {
         Tok::Concat => (10, Right, BinOp::Concat),
         _ => return Option::None,
     })
+}
+
+/// Whether a token ends an expression wherever it follows one: a one-token operand followed
+/// by one is the whole expression (the operator levels between have nothing to do).
+fn ends_expr(kind: Tok) -> bool {
+    matches!(
+        kind,
+        Tok::Semi | Tok::RParen | Tok::RBrace | Tok::Comma | Tok::Then | Tok::Else | Tok::In | Tok::Eof
+    )
 }
 
 /// Whether a token can start an argument of a function application (CppNix's `expr_select`).
@@ -299,8 +310,10 @@ impl<'s> Parser<'s> {
                     self.expect(Tok::LBrace)?;
                     self.pattern_lambda(start, Some(bind))
                 }
+                next if ends_expr(next) => Ok(self.simple()?.0),
                 _ => self.pipes(),
             },
+            Tok::Int | Tok::Float | Tok::Uri | Tok::SearchPath if ends_expr(self.nth(1)) => Ok(self.simple()?.0),
             Tok::LBrace if self.looks_like_pattern() => {
                 self.bump();
                 self.pattern_lambda(start, None)
@@ -403,6 +416,7 @@ impl<'s> Parser<'s> {
 
     /// Operators, then `<|` (right-associative) or `|>` (left-associative) chains, which do not
     /// mix.
+    #[inline]
     fn pipes(&mut self) -> PResult<Expr> {
         let start = self.cur.start;
         let first = self.op(0)?;
@@ -518,6 +532,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Function application: `f a b` (arguments are selections).
+    #[inline]
     fn app(&mut self) -> PResult<Expr> {
         let start = self.cur.start;
         let (func, paren) = self.select()?;
@@ -699,7 +714,9 @@ impl<'s> Parser<'s> {
         loop {
             let k = self.cur.kind;
             if k == until {
-                return Ok(self.bindings.drain(base..).collect());
+                let mut entries = Vec::with_capacity(self.bindings.len() - base);
+                entries.extend(self.bindings.drain(base..));
+                return Ok(entries);
             }
             if k == Tok::Inherit {
                 self.bump();
