@@ -132,6 +132,9 @@ pub struct Lowerer<'a> {
     /// The first undefined variable met. CppNix finds these only after parsing the whole
     /// file, so every parse-time error (duplicate attributes, ...) takes precedence.
     undefined: Option<EvalError>,
+    /// A buffer for the attribute path of the binding being collected (kept between bindings
+    /// to save an allocation per binding).
+    path_scratch: Vec<Symbol>,
     /// See `crate::stack::limit`.
     stack_limit: usize,
 }
@@ -177,7 +180,7 @@ pub fn lower_root(
 ) -> LResult<Expr> {
     let op_names = OpNames::new();
     let mut lowerer =
-        Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names, undefined: None, stack_limit: crate::stack::limit() };
+        Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names, undefined: None, path_scratch: Vec::new(), stack_limit: crate::stack::limit() };
     if let Some(names) = extra_scope {
         let mut frame = Names::with_capacity(names.len());
         for &n in names {
@@ -206,6 +209,7 @@ pub fn show_root(root: &ast::Expr, src: &str, file: FileId, globals: &Globals, m
         warnings: &mut warnings,
         op_names: OpNames::new(),
         undefined: None,
+        path_scratch: Vec::new(),
         stack_limit: crate::stack::limit(),
     };
     let mut out = String::new();
@@ -242,6 +246,11 @@ struct Pending<'x> {
 impl<'x> Pending<'x> {
     fn new(rec: bool) -> Pending<'x> {
         Pending { rec, statics: Vec::new(), index: Names::default(), dynamics: Vec::new(), sources: Vec::new() }
+    }
+
+    /// For `n` bindings (most of them make one static attribute each).
+    fn with_capacity(rec: bool, n: usize) -> Pending<'x> {
+        Pending { statics: Vec::with_capacity(n), index: Names::with_capacity(n), ..Pending::new(rec) }
     }
 }
 
@@ -810,7 +819,7 @@ impl<'a> Lowerer<'a> {
 
     /// Collects the bindings of a set or `let`, merging nested paths.
     fn collect<'x>(&mut self, b: &'x ast::Bindings, rec: bool, is_let: bool) -> LResult<Pending<'x>> {
-        let mut pending = Pending::new(rec);
+        let mut pending = Pending::with_capacity(rec, b.entries.len());
         for entry in b.entries.iter() {
             match entry {
                 ast::Binding::Inherit { from, attrs } => {
@@ -836,7 +845,12 @@ impl<'a> Lowerer<'a> {
                             Some(i) => PendingValue::InheritFrom(i),
                             None => PendingValue::InheritVar,
                         };
-                        self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut vec![name])?;
+                        let mut path = std::mem::take(&mut self.path_scratch);
+                        path.clear();
+                        path.push(name);
+                        let added = self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut path);
+                        self.path_scratch = path;
+                        added?;
                     }
                 }
                 ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value, is_let)?,
@@ -870,8 +884,11 @@ impl<'a> Lowerer<'a> {
     /// and a clash names the path as written, up to the attribute that clashes.
     fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr, is_let: bool) -> LResult<()> {
         let bind = Span::new(attrs[0].span().start, attrs[attrs.len() - 1].span().end);
-        let mut path: Vec<Symbol> = Vec::new();
-        self.add_path_at(pending, attrs, value, is_let, bind, &mut path)
+        let mut path = std::mem::take(&mut self.path_scratch);
+        path.clear();
+        let added = self.add_path_at(pending, attrs, value, is_let, bind, &mut path);
+        self.path_scratch = path;
+        added
     }
 
     fn add_path_at<'x>(

@@ -516,14 +516,21 @@ impl<'s> Parser<'s> {
                     last_nonassoc = level;
                 }
                 Assoc::Right => {
-                    // Collect the whole chain, then nest from the right.
-                    let mut operands = vec![(lhs, start)];
-                    while self.cur.kind == kind {
-                        self.bump();
-                        let s = self.cur.start;
-                        operands.push((self.op(level + 1)?, s));
+                    self.bump();
+                    let s = self.cur.start;
+                    let rhs = self.op(level + 1)?;
+                    if self.cur.kind != kind {
+                        lhs = Expr::Binary(op, Box::new([lhs, rhs]), self.span_from(start));
+                    } else {
+                        // Collect the whole chain, then nest from the right.
+                        let mut operands = vec![(lhs, start), (rhs, s)];
+                        while self.cur.kind == kind {
+                            self.bump();
+                            let s = self.cur.start;
+                            operands.push((self.op(level + 1)?, s));
+                        }
+                        lhs = self.fold_right(op, operands);
                     }
-                    lhs = self.fold_right(op, operands);
                     last_nonassoc = 0;
                 }
             }
