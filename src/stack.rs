@@ -34,3 +34,21 @@ pub fn exhausted() -> bool {
     }
     base.saturating_sub(here()) > BUDGET.with(|b| b.get())
 }
+
+/// The lowest stack address the budget allows, for callers that check often: they compute it
+/// once and then ask [`past`], a single comparison, instead of [`exhausted`].
+pub fn limit() -> usize {
+    let base = BASE.with(|b| b.get());
+    if base == 0 {
+        set_base(1 << 20);
+        return limit();
+    }
+    base.saturating_sub(BUDGET.with(|b| b.get()))
+}
+
+/// Whether the stack has grown past `limit` (from [`limit`]): the same answer as [`exhausted`]
+/// while the base and budget stay as they were.
+#[inline(always)]
+pub fn past(limit: usize) -> bool {
+    here() < limit
+}

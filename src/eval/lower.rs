@@ -132,6 +132,11 @@ pub struct Lowerer<'a> {
     /// The first undefined variable met. CppNix finds these only after parsing the whole
     /// file, so every parse-time error (duplicate attributes, ...) takes precedence.
     undefined: Option<EvalError>,
+    /// A buffer for the attribute path of the binding being collected (kept between bindings
+    /// to save an allocation per binding).
+    path_scratch: Vec<Symbol>,
+    /// See `crate::stack::limit`.
+    stack_limit: usize,
 }
 
 /// See [`Lowerer::op_names`].
@@ -175,7 +180,7 @@ pub fn lower_root(
 ) -> LResult<Expr> {
     let op_names = OpNames::new();
     let mut lowerer =
-        Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names, undefined: None };
+        Lowerer { scopes: Vec::new(), globals, map, file, src, base_dir, options, warnings, op_names, undefined: None, path_scratch: Vec::new(), stack_limit: crate::stack::limit() };
     if let Some(names) = extra_scope {
         let mut frame = Names::with_capacity(names.len());
         for &n in names {
@@ -204,6 +209,8 @@ pub fn show_root(root: &ast::Expr, src: &str, file: FileId, globals: &Globals, m
         warnings: &mut warnings,
         op_names: OpNames::new(),
         undefined: None,
+        path_scratch: Vec::new(),
+        stack_limit: crate::stack::limit(),
     };
     let mut out = String::new();
     show(root, &mut out, &mut lowerer);
@@ -239,6 +246,11 @@ struct Pending<'x> {
 impl<'x> Pending<'x> {
     fn new(rec: bool) -> Pending<'x> {
         Pending { rec, statics: Vec::new(), index: Names::default(), dynamics: Vec::new(), sources: Vec::new() }
+    }
+
+    /// For `n` bindings (most of them make one static attribute each).
+    fn with_capacity(rec: bool, n: usize) -> Pending<'x> {
+        Pending { statics: Vec::with_capacity(n), index: Names::with_capacity(n), ..Pending::new(rec) }
     }
 }
 
@@ -341,7 +353,7 @@ impl<'a> Lowerer<'a> {
 
     pub fn expr(&mut self, e: &ast::Expr) -> LResult<Expr> {
         use ast::Expr as E;
-        if crate::stack::exhausted() {
+        if crate::stack::past(self.stack_limit) {
             return Err(self.error(ErrorKind::StackOverflow, "expression nested too deeply".into(), e.span()));
         }
         match e {
@@ -692,11 +704,11 @@ impl<'a> Lowerer<'a> {
                     ))
                 }
             };
-            canon_path(&format!("{home}/{rest}"))
+            canon_join(&[home.as_str(), rest])
         } else if text.starts_with('/') {
             canon_path(text)
         } else {
-            canon_path(&format!("{}/{}", self.base_dir, text))
+            canon_join(&[self.base_dir.as_str(), text])
         };
         let mut s = abs;
         if trailing_slash && s != "/" {
@@ -810,7 +822,7 @@ impl<'a> Lowerer<'a> {
     /// As in CppNix, a dynamic attribute in a `let` is refused once all its bindings are in
     /// (so an earlier clash is reported first), at the `let` keyword.
     fn collect<'x>(&mut self, b: &'x ast::Bindings, rec: bool, let_span: Option<Span>) -> LResult<Pending<'x>> {
-        let mut pending = Pending::new(rec);
+        let mut pending = Pending::with_capacity(rec, b.entries.len());
         for entry in b.entries.iter() {
             match entry {
                 ast::Binding::Inherit { from, attrs } => {
@@ -836,7 +848,12 @@ impl<'a> Lowerer<'a> {
                             Some(i) => PendingValue::InheritFrom(i),
                             None => PendingValue::InheritVar,
                         };
-                        self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut vec![name])?;
+                        let mut path = std::mem::take(&mut self.path_scratch);
+                        path.clear();
+                        path.push(name);
+                        let added = self.add_static(&mut pending, name, value, (attr.span(), attr.span()), &mut path);
+                        self.path_scratch = path;
+                        added?;
                     }
                 }
                 ast::Binding::Assign { path, value } => self.add_path(&mut pending, path, value)?,
@@ -873,8 +890,11 @@ impl<'a> Lowerer<'a> {
     /// and a clash names the path as written, up to the attribute that clashes.
     fn add_path<'x>(&mut self, pending: &mut Pending<'x>, attrs: &'x [ast::Attr], value: &'x ast::Expr) -> LResult<()> {
         let bind = Span::new(attrs[0].span().start, attrs[attrs.len() - 1].span().end);
-        let mut path: Vec<Symbol> = Vec::new();
-        self.add_path_at(pending, attrs, value, bind, &mut path)
+        let mut path = std::mem::take(&mut self.path_scratch);
+        path.clear();
+        let added = self.add_path_at(pending, attrs, value, bind, &mut path);
+        self.path_scratch = path;
+        added
     }
 
     fn add_path_at<'x>(
@@ -1163,15 +1183,18 @@ pub fn unescape(s: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits an indented string into CppNix's lexer tokens and strips the indentation following
-/// the reference's `stripIndentation`.
-fn indented_parts<'x>(s: &'x ast::StrLit, src: &str) -> Vec<Result<Vec<u8>, &'x ast::Expr>> {
-    // Tokens: (text, has_indentation) or an interpolation.
-    enum Tok<'x> {
-        Str(Vec<u8>, bool),
-        Interp(&'x ast::Expr),
-    }
-    let mut toks: Vec<Tok> = Vec::new();
+/// A token of an indented string's text, as the reference lexer splits it: text that may
+/// carry indentation, text from an escape (`''$`, `'''`, `''\n`, a lone `$` or `'`), or an
+/// interpolation.
+#[derive(Clone, Copy)]
+enum IndTok<'t, 'x> {
+    Text(&'t [u8]),
+    Escape(&'t [u8]),
+    Interp(&'x ast::Expr),
+}
+
+/// Calls `f` with the tokens of an indented string, in order.
+fn indented_tokens<'t, 'x>(s: &'x ast::StrLit, src: &'t str, f: &mut impl FnMut(IndTok<'t, 'x>)) {
     let mut at_open = true;
     for part in s.parts.iter() {
         match part {
@@ -1184,197 +1207,238 @@ fn indented_parts<'x>(s: &'x ast::StrLit, src: &str) -> Vec<Result<Vec<u8>, &'x 
                         raw = &raw[spaces + 1..];
                     }
                 }
-                lex_indented(raw, &mut |text, ind| toks.push(Tok::Str(text, ind)));
+                lex_indented(raw, f);
             }
-            ast::StrPart::Interp(i) => toks.push(Tok::Interp(i)),
+            ast::StrPart::Interp(i) => f(IndTok::Interp(i)),
         }
         at_open = false;
     }
+}
 
-    // Minimum indentation.
+/// Splits an indented string into CppNix's lexer tokens and strips the indentation following
+/// the reference's `stripIndentation`: one pass over the tokens finds the indentation, a second
+/// writes the text without it (consecutive texts merged).
+fn indented_parts<'x>(s: &'x ast::StrLit, src: &str) -> Vec<Result<Vec<u8>, &'x ast::Expr>> {
+    // Minimum indentation, and the number of tokens.
     let mut at_start = true;
     let mut min_indent = usize::MAX;
     let mut cur_indent = 0usize;
-    for t in &toks {
+    let mut n = 0usize;
+    indented_tokens(s, src, &mut |t| {
+        n += 1;
         match t {
-            Tok::Str(text, true) => {
-                for &c in text {
+            IndTok::Text(text) => {
+                let mut k = 0;
+                while k < text.len() {
                     if at_start {
-                        if c == b' ' {
-                            cur_indent += 1;
-                        } else if c == b'\n' {
-                            cur_indent = 0;
-                        } else {
-                            at_start = false;
-                            min_indent = min_indent.min(cur_indent);
+                        match text[k] {
+                            b' ' => cur_indent += 1,
+                            b'\n' => cur_indent = 0,
+                            _ => {
+                                at_start = false;
+                                min_indent = min_indent.min(cur_indent);
+                            }
                         }
-                    } else if c == b'\n' {
-                        at_start = true;
-                        cur_indent = 0;
+                        k += 1;
+                    } else {
+                        // Nothing counts up to the end of the line.
+                        match text[k..].iter().position(|&c| c == b'\n') {
+                            Some(p) => {
+                                k += p + 1;
+                                at_start = true;
+                                cur_indent = 0;
+                            }
+                            None => k = text.len(),
+                        }
                     }
                 }
             }
-            _ => {
+            IndTok::Escape(_) | IndTok::Interp(_) => {
                 if at_start {
                     at_start = false;
                     min_indent = min_indent.min(cur_indent);
                 }
             }
         }
-    }
+    });
     if min_indent == usize::MAX {
         min_indent = 1000000;
     }
 
     // Strip.
-    let mut out: Vec<Result<Vec<u8>, &'x ast::Expr>> = Vec::new();
+    let raw_len = s.parts.iter().map(|p| if let ast::StrPart::Lit(sp) = p { (sp.end - sp.start) as usize } else { 0 }).sum();
+    let mut out: Vec<Result<Vec<u8>, &'x ast::Expr>> = Vec::with_capacity(s.parts.len());
     let mut at_start = true;
     let mut cur_dropped = 0usize;
-    let n = toks.len();
-    for (idx, t) in toks.into_iter().enumerate() {
-        match t {
-            Tok::Interp(i) => {
+    let mut idx = 0usize;
+    indented_tokens(s, src, &mut |t| {
+        idx += 1;
+        let text = match t {
+            IndTok::Interp(i) => {
                 at_start = false;
                 cur_dropped = 0;
                 out.push(Err(i));
+                return;
             }
-            Tok::Str(text, _) => {
-                let mut s2 = Vec::with_capacity(text.len());
-                for &c in &text {
-                    if at_start {
-                        if c == b' ' {
-                            if cur_dropped >= min_indent {
-                                s2.push(c);
-                            }
-                            cur_dropped += 1;
-                        } else if c == b'\n' {
-                            cur_dropped = 0;
-                            s2.push(c);
-                        } else {
-                            at_start = false;
-                            cur_dropped = 0;
-                            s2.push(c);
+            IndTok::Text(text) | IndTok::Escape(text) => text,
+        };
+        if !matches!(out.last(), Some(Ok(_))) {
+            out.push(Ok(Vec::with_capacity(raw_len)));
+        }
+        let Some(Ok(buf)) = out.last_mut() else { unreachable!("a text part was just ensured") };
+        let base = buf.len();
+        let mut k = 0;
+        while k < text.len() {
+            if at_start {
+                match text[k] {
+                    b' ' => {
+                        if cur_dropped >= min_indent {
+                            buf.push(b' ');
                         }
-                    } else {
-                        s2.push(c);
-                        if c == b'\n' {
-                            at_start = true;
-                        }
+                        cur_dropped += 1;
+                    }
+                    b'\n' => {
+                        cur_dropped = 0;
+                        buf.push(b'\n');
+                    }
+                    _ => {
+                        // The line's text starts here: copied below.
+                        at_start = false;
+                        cur_dropped = 0;
+                        continue;
                     }
                 }
-                if idx == n - 1 {
-                    if let Some(p) = s2.iter().rposition(|&c| c == b'\n') {
-                        if s2[p + 1..].iter().all(|&c| c == b' ') {
-                            s2.truncate(p + 1);
-                        }
+                k += 1;
+            } else {
+                // Copied as it is up to the end of the line.
+                match text[k..].iter().position(|&c| c == b'\n') {
+                    Some(p) => {
+                        buf.extend_from_slice(&text[k..k + p + 1]);
+                        k += p + 1;
+                        at_start = true;
                     }
-                }
-                match out.last_mut() {
-                    Some(Ok(prev)) => prev.extend_from_slice(&s2),
-                    _ => out.push(Ok(s2)),
+                    None => {
+                        buf.extend_from_slice(&text[k..]);
+                        k = text.len();
+                    }
                 }
             }
         }
-    }
+        // The last token loses a last line made of spaces only.
+        if idx == n {
+            if let Some(p) = buf[base..].iter().rposition(|&c| c == b'\n') {
+                if buf[base + p + 1..].iter().all(|&c| c == b' ') {
+                    buf.truncate(base + p + 1);
+                }
+            }
+        }
+    });
     out
 }
 
 /// The reference lexer's rules inside `''...''`, applied to the raw text between interpolations.
-fn lex_indented(raw: &[u8], emit: &mut dyn FnMut(Vec<u8>, bool)) {
+fn lex_indented<'t, 'x>(raw: &'t [u8], emit: &mut impl FnMut(IndTok<'t, 'x>)) {
     let mut i = 0;
-    let mut plain: Vec<u8> = Vec::new();
+    // The text not emitted yet is `raw[plain..i]` (plain text is always a run of the source).
+    let mut plain = 0;
     while i < raw.len() {
         let c = raw[i];
         let next = raw.get(i + 1).copied();
         if c == b'\'' && next == Some(b'\'') {
             let third = raw.get(i + 2).copied();
-            if !plain.is_empty() {
-                emit(std::mem::take(&mut plain), true);
+            if plain < i {
+                emit(IndTok::Text(&raw[plain..i]));
             }
+            plain = i;
             match third {
                 Some(b'$') => {
-                    emit(b"$".to_vec(), false);
+                    emit(IndTok::Escape(b"$"));
                     i += 3;
+                    plain = i;
                 }
                 Some(b'\'') => {
-                    emit(b"''".to_vec(), false);
+                    emit(IndTok::Escape(b"''"));
                     i += 3;
+                    plain = i;
                 }
                 Some(b'\\') if i + 3 < raw.len() => {
                     // `''\X`: X is unescaped (a CR LF pair counts as one character).
-                    let mut j = i + 3;
-                    let mut esc = vec![b'\\', raw[j]];
-                    if raw[j] == b'\r' && raw.get(j + 1) == Some(&b'\n') {
-                        esc.push(b'\n');
-                        j += 1;
-                    }
-                    emit(unescape(&esc), false);
-                    i = j + 1;
+                    let j = i + 3;
+                    let (text, used): (&[u8], usize) = match raw[j] {
+                        b'\r' if raw.get(j + 1) == Some(&b'\n') => (&raw[j..j + 2], 2),
+                        b'n' => (b"\n", 1),
+                        b'r' => (b"\r", 1),
+                        b't' => (b"\t", 1),
+                        _ => (&raw[j..j + 1], 1),
+                    };
+                    emit(IndTok::Escape(text));
+                    i = j + used;
+                    plain = i;
                 }
                 _ => {
                     // Cannot happen inside a well-formed string (it would close it).
-                    plain.extend_from_slice(b"''");
                     i += 2;
                 }
             }
         } else if c == b'$' && next != Some(b'{') && next != Some(b'\'') && next.is_some() {
-            plain.push(c);
-            plain.push(next.unwrap());
             i += 2;
         } else if c == b'$' {
             // A lone `$` (before `'`, or at the end) is its own token.
-            if !plain.is_empty() {
-                emit(std::mem::take(&mut plain), true);
+            if plain < i {
+                emit(IndTok::Text(&raw[plain..i]));
             }
-            emit(b"$".to_vec(), false);
+            emit(IndTok::Escape(b"$"));
             i += 1;
+            plain = i;
         } else if c == b'\'' {
             // `'` followed by something other than `'` or `$` is plain text; a lone `'` is its
             // own token.
             match next {
-                Some(n) if n != b'\'' && n != b'$' => {
-                    plain.push(c);
-                    plain.push(n);
-                    i += 2;
-                }
+                Some(n) if n != b'\'' && n != b'$' => i += 2,
                 _ => {
-                    if !plain.is_empty() {
-                        emit(std::mem::take(&mut plain), true);
+                    if plain < i {
+                        emit(IndTok::Text(&raw[plain..i]));
                     }
-                    emit(b"'".to_vec(), false);
+                    emit(IndTok::Escape(b"'"));
                     i += 1;
+                    plain = i;
                 }
             }
         } else {
-            plain.push(c);
             i += 1;
         }
     }
-    if !plain.is_empty() {
-        emit(plain, true);
+    if plain < raw.len() {
+        emit(IndTok::Text(&raw[plain..]));
     }
 }
 
 /// Canonicalises an absolute path like CppNix's `canonPath`: removes `.`, `..`, duplicate and
 /// trailing slashes, without touching the file system.
 pub fn canon_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
+    canon_join(&[p])
+}
+
+/// [`canon_path`] of the pieces joined with `/` (without building the joined string first).
+fn canon_join(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len() + 1).sum());
+    for piece in pieces {
+        for seg in piece.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    let last = out.rfind('/').unwrap_or(0);
+                    out.truncate(last);
+                }
+                s => {
+                    out.push('/');
+                    out.push_str(s);
+                }
             }
-            s => parts.push(s),
         }
     }
-    if parts.is_empty() {
-        return "/".into();
-    }
-    let mut out = String::with_capacity(p.len());
-    for s in parts {
+    if out.is_empty() {
         out.push('/');
-        out.push_str(s);
     }
     out
 }

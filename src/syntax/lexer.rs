@@ -172,6 +172,8 @@ enum Mode {
     InPath,
     /// Inside a path literal, after text ending in `/` (something must follow).
     InPathSlash,
+    /// After an error: only [`Tok::Eof`] follows.
+    Failed,
 }
 
 /// The lexer. Call [`Lexer::next_token`] until it returns [`Tok::Eof`] (or [`Tok::Error`],
@@ -186,7 +188,6 @@ pub struct Lexer<'s> {
     modes: Vec<Mode>,
     /// Why the last [`Tok::Error`] was returned.
     pub error: &'static str,
-    failed: bool,
     /// Open brackets (`(`, `[`, `{`, `${`), counted as `syntax::check_nesting` counts them.
     depth: usize,
 }
@@ -265,7 +266,7 @@ fn keyword(word: &[u8]) -> Option<Tok> {
 
 impl<'s> Lexer<'s> {
     pub fn new(src: &'s str) -> Lexer<'s> {
-        Lexer { src: src.as_bytes(), pos: 0, mode: Mode::Code, modes: Vec::new(), error: "", failed: false, depth: 0 }
+        Lexer { src: src.as_bytes(), pos: 0, mode: Mode::Code, modes: Vec::new(), error: "", depth: 0 }
     }
 
     /// Whether the last error was brackets nested deeper than `syntax::MAX_NESTING`.
@@ -294,23 +295,44 @@ impl<'s> Lexer<'s> {
     /// An error token; `msg` is the whole message, in CppNix's words.
     fn fail(&mut self, msg: &'static str, start: usize, end: usize) -> Token {
         self.error = msg;
-        self.failed = true;
+        self.mode = Mode::Failed;
         let end = end.min(self.src.len()).max(start);
         self.tok(Tok::Error, start, end)
     }
 
     /// The next token. Brackets nested deeper than `syntax::MAX_NESTING` are an error.
     pub fn next_token(&mut self) -> Token {
-        if self.failed {
-            let n = self.src.len();
-            return Token { kind: Tok::Eof, start: n as u32, end: n as u32 };
+        if self.mode == Mode::Code {
+            return self.code();
         }
+        self.next_token_other()
+    }
+
+    /// Appends tokens to `out`: at most `max` (and at least one), stopping after [`Tok::Eof`].
+    /// Cheaper per token than calls of [`Lexer::next_token`], as the code path is inlined here.
+    pub fn fill(&mut self, out: &mut Vec<Token>, max: usize) {
+        for _ in 0..max.max(1) {
+            let t = if self.mode == Mode::Code { self.code() } else { self.next_token_other() };
+            out.push(t);
+            if t.kind == Tok::Eof {
+                break;
+            }
+        }
+    }
+
+    /// The next token outside ordinary code.
+    #[inline(never)]
+    fn next_token_other(&mut self) -> Token {
         match self.mode {
             Mode::Code => self.code(),
             Mode::Str => self.string(),
             Mode::Ind => self.indented(),
             Mode::InPath => self.in_path(false),
             Mode::InPathSlash => self.in_path(true),
+            Mode::Failed => {
+                let n = self.src.len();
+                Token { kind: Tok::Eof, start: n as u32, end: n as u32 }
+            }
         }
     }
 
@@ -502,13 +524,14 @@ impl<'s> Lexer<'s> {
         self.pos = i;
     }
 
+    #[inline(always)]
     fn code(&mut self) -> Token {
         self.skip_trivia();
         let i = self.pos;
         let Some(&c) = self.src.get(i) else {
             return Token { kind: Tok::Eof, start: i as u32, end: i as u32 };
         };
-        if is_path_char(c) || c == b'/' || c == b'~' || c == b'<' {
+        if self.may_start_word(c, i) {
             if let Some(t) = self.word(i) {
                 return t;
             }
@@ -582,9 +605,38 @@ impl<'s> Lexer<'s> {
         self.tok(kind, i, i + len)
     }
 
+    /// Whether a word (identifier, number, path, URI) may start with `c` at `i`. Only a word
+    /// can start with a letter or digit; the other characters a word may start with are far more
+    /// often operators (`.`, `-`, `+`, `/`, `<`), and are operators unless what follows could make
+    /// a word that is longer: a `/` after path characters (a path), a digit after `.` (a float),
+    /// a path character after `/` or `<`, `${` after `/`.
+    #[inline(always)]
+    fn may_start_word(&self, c: u8, i: usize) -> bool {
+        match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'0'..=b'9' | b'~' => true,
+            b'.' | b'-' | b'+' => {
+                if c == b'.' && self.at(i + 1).is_ascii_digit() {
+                    return true;
+                }
+                let mut k = i + 1;
+                while is_path_char(self.at(k)) {
+                    k += 1;
+                }
+                self.at(k) == b'/'
+            }
+            b'/' => {
+                let n = self.at(i + 1);
+                is_path_char(n) || n == b'$'
+            }
+            b'<' => is_path_char(self.at(i + 1)),
+            _ => false,
+        }
+    }
+
     /// Identifiers, keywords, numbers, paths and URIs: the longest match wins, ties go to the
     /// rule listed first in the reference lexer (identifier, integer, float, path, `~` path,
     /// `<>` path, URI). `None` when none applies (an operator then).
+    #[inline(always)]
     fn word(&mut self, i: usize) -> Option<Token> {
         let c = self.src[i];
         // The common case: an identifier, keyword or integer that nothing longer could start:
@@ -610,6 +662,7 @@ impl<'s> Lexer<'s> {
         self.word_slow(i)
     }
 
+    #[inline(never)]
     fn word_slow(&mut self, i: usize) -> Option<Token> {
         let c = self.src[i];
         // Operators that start like a word and are longer than it win (`...` before `./`).

@@ -16,7 +16,6 @@
 use super::ast::*;
 use super::lexer::{Lexer, Tok, Token};
 use crate::eval::symbol::Symbol;
-use std::collections::VecDeque;
 
 /// A syntax error: a message and the byte range it points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +41,9 @@ struct Parser<'s> {
     src: &'s str,
     lx: Lexer<'s>,
     cur: Token,
-    ahead: VecDeque<Token>,
+    /// Tokens read ahead, in batches: `ahead[next..]` follow `cur`.
+    ahead: Vec<Token>,
+    next: usize,
     last_end: u32,
     /// Stacks that lists of children are gathered on (each list on top of the lists still being
     /// gathered around it), so that each list is allocated once, at its final size.
@@ -50,11 +51,80 @@ struct Parser<'s> {
     parts: Vec<StrPart>,
     attrs: Vec<Attr>,
     bindings: Vec<Binding>,
+    symbols: SymbolCache,
+    /// See `crate::stack::limit`.
+    stack_limit: usize,
 }
+
+/// The symbols of identifiers met so far in this file, found again without a trip to the
+/// interner: a direct-mapped table, indexed by a hash of the identifier's length and its first
+/// and last eight bytes. Those determine identifiers of up to 16 bytes, so most are recognised
+/// by comparing two words; longer ones compare their text. A miss (or a collision) asks the
+/// interner and takes the slot.
+struct SymbolCache {
+    slots: Box<[CachedSymbol]>,
+}
+
+#[derive(Clone, Copy)]
+struct CachedSymbol {
+    first: u64,
+    last: u64,
+    /// Where the identifier occurred; `len == 0` marks an empty slot (identifiers are never
+    /// empty).
+    start: u32,
+    len: u32,
+    symbol: Symbol,
+}
+
+const SYMBOL_CACHE_SIZE: usize = 1024;
+
+impl SymbolCache {
+    fn new() -> SymbolCache {
+        let empty = CachedSymbol { first: 0, last: 0, start: 0, len: 0, symbol: Symbol(0) };
+        SymbolCache { slots: vec![empty; SYMBOL_CACHE_SIZE].into_boxed_slice() }
+    }
+
+    /// The symbol of `src[start..end]`.
+    #[inline]
+    fn get(&mut self, src: &str, start: u32, end: u32) -> Symbol {
+        let bytes = src.as_bytes();
+        let (start, end) = (start as usize, end as usize);
+        let len = end - start;
+        // The eight bytes from `at`, little-endian, zero past the end of the text.
+        let word = |at: usize| match bytes.get(at..at + 8) {
+            Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
+            None => bytes[at.min(bytes.len())..].iter().rev().fold(0u64, |acc, &c| (acc << 8) | c as u64),
+        };
+        let (first, last) = if len >= 8 {
+            (word(start), word(end - 8))
+        } else {
+            (word(start) & ((1u64 << (8 * len)) - 1), 0)
+        };
+        let h = (first ^ last.rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let i = (h >> (64 - SYMBOL_CACHE_SIZE.trailing_zeros())) as usize;
+        let slot = self.slots[i];
+        if slot.first == first
+            && slot.last == last
+            && slot.len as usize == len
+            && len != 0
+            && (len <= 16 || bytes[slot.start as usize..slot.start as usize + len] == bytes[start..end])
+        {
+            return slot.symbol;
+        }
+        let symbol = Symbol::new(&src[start..end]);
+        self.slots[i] = CachedSymbol { first, last, start: start as u32, len: len as u32, symbol };
+        symbol
+    }
+}
+
+/// How many tokens the lexer reads ahead at once.
+const BATCH: usize = 128;
 
 /// Moves the top of a gathering stack, from `base`, into a slice of exactly that size.
 fn take<T>(stack: &mut Vec<T>, base: usize) -> Box<[T]> {
-    stack.drain(base..).collect()
+    let mut items = Vec::with_capacity(stack.len() - base);
+    items.extend(stack.drain(base..));
+    items.into_boxed_slice()
 }
 
 /// Binary operator levels (higher binds tighter) and associativity.
@@ -91,6 +161,15 @@ fn binary(kind: Tok) -> Option<(u8, Assoc, BinOp)> {
     })
 }
 
+/// Whether a token ends an expression wherever it follows one: a one-token operand followed
+/// by one is the whole expression (the operator levels between have nothing to do).
+fn ends_expr(kind: Tok) -> bool {
+    matches!(
+        kind,
+        Tok::Semi | Tok::RParen | Tok::RBrace | Tok::Comma | Tok::Then | Tok::Else | Tok::In | Tok::Eof
+    )
+}
+
 /// Whether a token can start an argument of a function application (CppNix's `expr_select`).
 fn starts_select(kind: Tok) -> bool {
     matches!(
@@ -118,12 +197,15 @@ impl<'s> Parser<'s> {
             src,
             lx,
             cur,
-            ahead: VecDeque::new(),
+            ahead: Vec::with_capacity(BATCH),
+            next: 0,
             last_end: 0,
             exprs: Vec::new(),
             parts: Vec::new(),
             attrs: Vec::new(),
             bindings: Vec::new(),
+            symbols: SymbolCache::new(),
+            stack_limit: crate::stack::limit(),
         }
     }
 
@@ -131,21 +213,29 @@ impl<'s> Parser<'s> {
     fn bump(&mut self) -> Token {
         let t = self.cur;
         self.last_end = t.end;
-        self.cur = if self.ahead.is_empty() {
-            self.lx.next_token()
-        } else {
-            self.ahead.pop_front().expect("not empty")
-        };
+        if self.next == self.ahead.len() {
+            self.read_ahead();
+        }
+        self.cur = self.ahead[self.next];
+        self.next += 1;
         t
     }
 
+    /// Reads the next batch of tokens, keeping those not consumed yet.
+    #[inline(never)]
+    fn read_ahead(&mut self) {
+        self.ahead.drain(..self.next);
+        self.next = 0;
+        self.lx.fill(&mut self.ahead, BATCH);
+    }
+
     /// The kind of the token `n` places after the current one.
+    #[inline]
     fn nth(&mut self, n: usize) -> Tok {
-        while self.ahead.len() < n {
-            let t = self.lx.next_token();
-            self.ahead.push_back(t);
+        while self.ahead.len() - self.next < n {
+            self.read_ahead();
         }
-        self.ahead[n - 1].kind
+        self.ahead[self.next + n - 1].kind
     }
 
     fn unexpected(&self) -> ParseError {
@@ -182,8 +272,8 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn symbol(&self, t: Token) -> Symbol {
-        Symbol::new(&self.src[t.start as usize..t.end as usize])
+    fn symbol(&mut self, t: Token) -> Symbol {
+        self.symbols.get(self.src, t.start, t.end)
     }
 
     fn span_from(&self, start: u32) -> Span {
@@ -198,7 +288,7 @@ impl<'s> Parser<'s> {
 
     /// A whole expression: lambdas, `assert`, `with`, `let`, `if`, pipes, operators.
     fn expr(&mut self) -> PResult<Expr> {
-        if crate::stack::exhausted() {
+        if crate::stack::past(self.stack_limit) {
             return Err(self.too_deep());
         }
         let start = self.cur.start;
@@ -220,8 +310,10 @@ impl<'s> Parser<'s> {
                     self.expect(Tok::LBrace)?;
                     self.pattern_lambda(start, Some(bind))
                 }
+                next if ends_expr(next) => Ok(self.simple()?.0),
                 _ => self.pipes(),
             },
+            Tok::Int | Tok::Float | Tok::Uri | Tok::SearchPath if ends_expr(self.nth(1)) => Ok(self.simple()?.0),
             Tok::LBrace if self.looks_like_pattern() => {
                 self.bump();
                 self.pattern_lambda(start, None)
@@ -324,6 +416,7 @@ impl<'s> Parser<'s> {
 
     /// Operators, then `<|` (right-associative) or `|>` (left-associative) chains, which do not
     /// mix.
+    #[inline]
     fn pipes(&mut self) -> PResult<Expr> {
         let start = self.cur.start;
         let first = self.op(0)?;
@@ -371,7 +464,7 @@ impl<'s> Parser<'s> {
         let start = self.cur.start;
         let mut lhs = match self.cur.kind {
             Tok::Not => {
-                if crate::stack::exhausted() {
+                if crate::stack::past(self.stack_limit) {
                     return Err(self.too_deep());
                 }
                 self.bump();
@@ -379,7 +472,7 @@ impl<'s> Parser<'s> {
                 Expr::Not(Box::new(e), self.span_from(start))
             }
             Tok::Minus => {
-                if crate::stack::exhausted() {
+                if crate::stack::past(self.stack_limit) {
                     return Err(self.too_deep());
                 }
                 self.bump();
@@ -423,14 +516,21 @@ impl<'s> Parser<'s> {
                     last_nonassoc = level;
                 }
                 Assoc::Right => {
-                    // Collect the whole chain, then nest from the right.
-                    let mut operands = vec![(lhs, start)];
-                    while self.cur.kind == kind {
-                        self.bump();
-                        let s = self.cur.start;
-                        operands.push((self.op(level + 1)?, s));
+                    self.bump();
+                    let s = self.cur.start;
+                    let rhs = self.op(level + 1)?;
+                    if self.cur.kind != kind {
+                        lhs = Expr::Binary(op, Box::new([lhs, rhs]), self.span_from(start));
+                    } else {
+                        // Collect the whole chain, then nest from the right.
+                        let mut operands = vec![(lhs, start), (rhs, s)];
+                        while self.cur.kind == kind {
+                            self.bump();
+                            let s = self.cur.start;
+                            operands.push((self.op(level + 1)?, s));
+                        }
+                        lhs = self.fold_right(op, operands);
                     }
-                    lhs = self.fold_right(op, operands);
                     last_nonassoc = 0;
                 }
             }
@@ -439,6 +539,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Function application: `f a b` (arguments are selections).
+    #[inline]
     fn app(&mut self) -> PResult<Expr> {
         let start = self.cur.start;
         let (func, paren) = self.select()?;
@@ -502,7 +603,7 @@ impl<'s> Parser<'s> {
                 if text == "__curPos" {
                     Expr::CurPos(span)
                 } else {
-                    Expr::Ident(Symbol::new(text), span)
+                    Expr::Ident(self.symbol(t), span)
                 }
             }
             Tok::Int | Tok::Float | Tok::Uri => {
@@ -620,7 +721,9 @@ impl<'s> Parser<'s> {
         loop {
             let k = self.cur.kind;
             if k == until {
-                return Ok(self.bindings.drain(base..).collect());
+                let mut entries = Vec::with_capacity(self.bindings.len() - base);
+                entries.extend(self.bindings.drain(base..));
+                return Ok(entries);
             }
             if k == Tok::Inherit {
                 self.bump();
