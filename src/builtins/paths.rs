@@ -283,10 +283,6 @@ pub fn store_path_of_source(ev: &mut Evaluator, path: &str) -> EvalResult<String
 mod tests {
     use crate::eval_to_string;
 
-    fn ok(expr: &str) -> String {
-        eval_to_string(expr).unwrap_or_else(|e| panic!("{expr}: {}", e.message()))
-    }
-
     fn err(expr: &str) -> String {
         match eval_to_string(expr) {
             Ok(v) => panic!("{expr}: expected an error, got {v}"),
@@ -294,7 +290,7 @@ mod tests {
         }
     }
 
-    /// Like `ok`, through the file view of `nixeval eval`, which answers reads of `toFile` results.
+    /// Evaluates `expr` strictly through the file view of `nixeval eval`, which answers reads of `toFile` results.
     fn ok_with_store(expr: &str) -> String {
         use crate::flake::call::{FlakeIo, Mounts};
         let mut ev = crate::Evaluator::new(crate::EvalOptions::default(), Box::new(FlakeIo::new(Mounts::default())));
@@ -308,14 +304,13 @@ mod tests {
 
     #[test]
     fn read_file_keeps_only_references_that_occur() {
-        let ok = ok_with_store;
         let y = r#"builtins.toFile "y" "a""#;
         let z = r#"builtins.toFile "z" "b""#;
         let both = format!(r#"builtins.readFile (builtins.toFile "x" "${{{y}}} ${{{z}}}")"#);
-        assert_eq!(ok(&format!("builtins.length (builtins.attrNames (builtins.getContext ({both})))")), "2");
+        assert_eq!(ok_with_store(&format!("builtins.length (builtins.attrNames (builtins.getContext ({both})))")), "2");
         let one = format!(r#"builtins.readFile (builtins.toFile "x" (builtins.substring 0 44 "${{{y}}}${{{z}}}"))"#);
-        assert_eq!(ok(&format!("builtins.attrNames (builtins.getContext ({one})) == [ ({y}) ]")), "true");
-        assert_eq!(ok(r#"builtins.hasContext (builtins.readFile (builtins.toFile "p" "plain"))"#), "false");
+        assert_eq!(ok_with_store(&format!("builtins.attrNames (builtins.getContext ({one})) == [ ({y}) ]")), "true");
+        assert_eq!(ok_with_store(r#"builtins.hasContext (builtins.readFile (builtins.toFile "p" "plain"))"#), "false");
     }
 
     #[test]

@@ -337,7 +337,6 @@ impl XmlWriter<'_> {
 mod tests {
     use super::*;
     use crate::eval::{EvalOptions, Evaluator};
-    use std::rc::Rc;
 
     fn evaluator() -> Evaluator {
         let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::RealIo));
