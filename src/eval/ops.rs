@@ -136,6 +136,12 @@ impl Evaluator {
                         Some(n) => Ok(Value::Int(n)),
                         None => Err(int_overflow("subtracting", *a, "-", *b).at(pos)),
                     },
+                    // The common integer cases; overflow and division by zero are worded by
+                    // `arith`.
+                    (BinOp::Mul, Value::Int(a), Value::Int(b)) if a.checked_mul(*b).is_some() => Ok(Value::Int(a * b)),
+                    (BinOp::Div, Value::Int(a), Value::Int(b)) if *b != 0 && a.checked_div(*b).is_some() => {
+                        Ok(Value::Int(a / b))
+                    }
                     _ => arith(op, &l, &r).map_err(|e| e.at(pos)),
                 }
             }
