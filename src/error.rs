@@ -96,17 +96,19 @@ impl EvalError {
     }
     /// Adds a trace frame ("while evaluating ...") as the error unwinds.
     #[cold]
-    pub fn frame(mut self, pos: Pos, message: impl Into<String>) -> EvalError {
-        if self.0.frames.len() < 1000 {
-            self.0.frames.push(Frame { pos, message: message.into(), always: false });
-        }
-        self
+    pub fn frame(self, pos: Pos, message: impl Into<String>) -> EvalError {
+        self.push_frame(Frame { pos, message: message.into(), always: false })
     }
     /// Adds a trace frame that is rendered even without `--show-trace`.
     #[cold]
-    pub fn frame_always(mut self, pos: Pos, message: impl Into<String>) -> EvalError {
+    pub fn frame_always(self, pos: Pos, message: impl Into<String>) -> EvalError {
+        self.push_frame(Frame { pos, message: message.into(), always: true })
+    }
+    /// Traces keep their first 1000 frames (deep recursions would otherwise grow them without
+    /// bound).
+    fn push_frame(mut self, frame: Frame) -> EvalError {
         if self.0.frames.len() < 1000 {
-            self.0.frames.push(Frame { pos, message: message.into(), always: true });
+            self.0.frames.push(frame);
         }
         self
     }

@@ -335,17 +335,7 @@ impl Evaluator {
                 // A comparison of integers already known (`n < 2`) is decided in place.
                 if let Expr::Bin { op, lhs, rhs, .. } = cond {
                     if let (Some(a), Some(b)) = (known_int(lhs, env), known_int(rhs, env)) {
-                        use expr::BinOp::*;
-                        let decided = match op {
-                            Less => Some(a < b),
-                            LessEq => Some(a <= b),
-                            Greater => Some(a > b),
-                            GreaterEq => Some(a >= b),
-                            Eq => Some(a == b),
-                            NotEq => Some(a != b),
-                            _ => None,
-                        };
-                        if let Some(b) = decided {
+                        if let Some(b) = compare_ints(*op, a, b) {
                             return self.eval(if b { then } else { else_ }, env);
                         }
                     }
@@ -397,8 +387,9 @@ impl Evaluator {
     }
 
     /// `f a b c`. When `f` is a lambda whose body is another lambda (`x: y: ...`) and more
-    /// arguments follow, the inner closure is never built: its frame is chained directly onto
-    /// the outer one. That is unobservable: evaluating a lambda expression cannot fail.
+    /// arguments follow, the inner closure is never built: the inner lambda's parameter goes
+    /// into the same frame (a curried chain) or a frame chained onto it (see `apply_lambda`).
+    /// That is unobservable: evaluating a lambda expression cannot fail.
     #[inline(never)]
     fn eval_call(&mut self, func: &'static Expr, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
         let (mut f, mut i) = match func {
@@ -483,7 +474,7 @@ impl Evaluator {
     #[inline(never)]
     fn eval_with(&mut self, namespace: &'static Expr, body: &'static Expr, env: &Env) -> EvalResult {
         let t = self.thunk_of(namespace, env);
-        let env2 = new_env1(t, env);
+        let env2 = Env::new1(t, env);
         self.eval(body, &env2)
     }
 
@@ -917,7 +908,7 @@ impl Evaluator {
     #[inline]
     fn bind_param(&mut self, def: &'static LambdaDef, parent: &Env, arg: Thunk, pos: Pos) -> EvalResult<Env> {
         match &def.param {
-            Param::Ident(_) if def.chain_len == 1 => Ok(new_env1(arg, parent)),
+            Param::Ident(_) if def.chain_len == 1 => Ok(Env::new1(arg, parent)),
             Param::Ident(_) => Ok(chain_frame(def, parent, arg)),
             Param::Formals { .. } => self.bind_formals(def, parent, arg, pos),
         }
@@ -1130,7 +1121,7 @@ impl Evaluator {
         let names: Vec<Symbol> = scope.iter().map(|e| e.name).collect();
         let expr = self.compile_file(&resolved, Some(&names))?;
         let slots: Vec<Thunk> = scope.iter().map(|e| e.value.clone()).collect();
-        let env = new_env(slots, &self.root_env.clone());
+        let env = Env::new(slots, &self.root_env);
         self.eval(expr, &env)
     }
 }
@@ -1157,22 +1148,14 @@ enum Scalar {
     Bool(bool),
 }
 
-/// An integer constant, or a variable whose value is a known integer.
+/// A number that is a constant or a variable whose value is already known.
 #[inline(always)]
-fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
-    match expr {
-        Expr::Const(Value::Int(i)) => Some(*i),
-        Expr::Var { depth, slot, .. } => match lookup(env, *depth, *slot).peek() {
-            Some(Value::Int(i)) => Some(*i),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// A number that is a constant or an already computed variable.
-#[inline(always)]
-fn known_num(v: &Value) -> Option<Scalar> {
+fn known_leaf(expr: &'static Expr, env: &Env) -> Option<Scalar> {
+    let v = match expr {
+        Expr::Const(v) => v,
+        Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek()?,
+        _ => return None,
+    };
     match v {
         Value::Int(i) => Some(Scalar::Int(*i)),
         Value::Float(f) => Some(Scalar::Float(*f)),
@@ -1180,20 +1163,49 @@ fn known_num(v: &Value) -> Option<Scalar> {
     }
 }
 
-/// An operand of `eager_num`: leaves (constants, variables) in place, anything else recursively.
+/// An integer constant, or a variable whose value is a known integer (the `if` fast path,
+/// narrower than `known_leaf` and cheaper for it).
+#[inline(always)]
+fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
+    let v = match expr {
+        Expr::Const(v) => v,
+        Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek()?,
+        _ => return None,
+    };
+    match v {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// `a op b` for a comparison operator on two integers; `None` for other operators.
+#[inline(always)]
+fn compare_ints(op: expr::BinOp, a: i64, b: i64) -> Option<bool> {
+    use expr::BinOp::*;
+    Some(match op {
+        Less => a < b,
+        LessEq => a <= b,
+        Greater => a > b,
+        GreaterEq => a >= b,
+        Eq => a == b,
+        NotEq => a != b,
+        _ => return None,
+    })
+}
+
+/// An operand inside `eager_num`: leaves (constants, variables) in place, operators recursively.
 #[inline(always)]
 fn eager_operand(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
     match expr {
-        Expr::Const(v) => known_num(v),
-        Expr::Var { depth, slot, .. } => known_num(lookup(env, *depth, *slot).peek()?),
+        Expr::Const(_) | Expr::Var { .. } => known_leaf(expr, env),
         _ => eager_num(expr, env, budget),
     }
 }
 
+/// `eager_scalar`'s computation (see `eager_operand`).
 fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
     match expr {
-        Expr::Const(v) => known_num(v),
-        Expr::Var { depth, slot, .. } => known_num(lookup(env, *depth, *slot).peek()?),
+        Expr::Const(_) | Expr::Var { .. } => known_leaf(expr, env),
         Expr::Bin { op, lhs, rhs, .. } if budget > 0 => {
             use expr::BinOp::*;
             let l = eager_operand(lhs, env, budget - 1)?;
@@ -1204,13 +1216,7 @@ fn eager_num(expr: &'static Expr, env: &Env, budget: u32) -> Option<Scalar> {
                     Sub => a.checked_sub(b).map(Scalar::Int),
                     Mul => a.checked_mul(b).map(Scalar::Int),
                     Div if b != 0 => a.checked_div(b).map(Scalar::Int),
-                    Less => Some(Scalar::Bool(a < b)),
-                    LessEq => Some(Scalar::Bool(a <= b)),
-                    Greater => Some(Scalar::Bool(a > b)),
-                    GreaterEq => Some(Scalar::Bool(a >= b)),
-                    Eq => Some(Scalar::Bool(a == b)),
-                    NotEq => Some(Scalar::Bool(a != b)),
-                    _ => None,
+                    _ => compare_ints(*op, a, b).map(Scalar::Bool),
                 },
                 (Scalar::Bool(_), _) | (_, Scalar::Bool(_)) => None,
                 (l, r) => {

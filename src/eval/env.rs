@@ -66,10 +66,10 @@ impl Env {
     }
 
     /// A frame holding `slots`, inside `parent`.
-    pub fn new(slots: Vec<Thunk>, parent: Option<&Env>) -> Env {
+    pub fn new(slots: Vec<Thunk>, parent: &Env) -> Env {
         assert!(slots.len() <= u32::MAX as usize, "frame too large");
         let len = slots.len();
-        Env::build(len, parent.cloned(), |dst| {
+        Env::build(len, Some(parent.clone()), |dst| {
             let mut slots = std::mem::ManuallyDrop::new(slots);
             // SAFETY: `dst` has room for `len` thunks; the vector's elements are moved out
             // (its buffer is then freed without dropping them).
@@ -169,12 +169,6 @@ impl Env {
     #[inline(always)]
     pub fn get(&self, i: usize) -> &Thunk {
         &self.slots()[i]
-    }
-
-    /// Whether two references are to the same frame.
-    #[inline]
-    pub fn ptr_eq(a: &Env, b: &Env) -> bool {
-        a.0 == b.0
     }
 
     /// The frame's address (identity only).
@@ -309,19 +303,29 @@ mod tests {
         let root = Env::root();
         assert!(root.slots().is_empty() && root.parent().is_none());
         let a = Env::new1(Thunk::Ready(Value::Int(1)), &root);
-        let b = Env::new(vec![Thunk::Ready(Value::Int(2)), Thunk::Ready(Value::Int(3))], Some(&a));
+        let b = Env::new(vec![Thunk::Ready(Value::Int(2)), Thunk::Ready(Value::Int(3))], &a);
         assert_eq!(int(b.get(1)), 3);
         assert_eq!(int(b.parent().unwrap().get(0)), 1);
-        assert!(Env::ptr_eq(b.parent().unwrap(), &a));
+        assert_eq!(b.parent().unwrap().as_ptr(), a.as_ptr());
         assert_eq!(a.strong_count(), 2);
         drop(b);
         assert_eq!(a.strong_count(), 1);
     }
 
     #[test]
+    fn chain_frames_copy_the_filled_slots() {
+        let root = Env::root();
+        let first = Env::chain(3, &root, &[], Thunk::Ready(Value::Int(1)));
+        let second = Env::chain(3, &root, &first.slots()[..1], Thunk::Ready(Value::Int(2)));
+        assert_eq!((int(second.get(0)), int(second.get(1))), (1, 2));
+        assert!(matches!(second.get(2), Thunk::Ready(Value::Null)));
+        assert!(matches!(first.get(1), Thunk::Ready(Value::Null)));
+    }
+
+    #[test]
     fn weak_references_do_not_keep_frames_alive() {
         let root = Env::root();
-        let a = Env::new(vec![Thunk::Ready(Value::str("x"))], Some(&root));
+        let a = Env::new(vec![Thunk::Ready(Value::str("x"))], &root);
         let w = a.downgrade();
         assert!(w.upgrade().is_some());
         drop(a);

@@ -13,24 +13,39 @@
 
 use super::expr::{AttrName, AttrValue, AttrsDef, BinOp, Expr, Param};
 
-/// Whether the parameter of a lambda whose body is `body` (the parameter is slot `slot` of the
-/// frame the body runs in) is only ever evaluated.
-pub fn param_only_forced(body: &Expr, slot: u32) -> bool {
-    !Walk { slot }.escapes(body, 0, false)
+/// For each parameter of a lambda chain of `len` parameters sharing one frame (slots
+/// `0..len`, see `LambdaDef::chain_slot`; `len` is 1 for a lone `x: body`) whose innermost
+/// body is `body`: whether that parameter is only ever evaluated. One walk answers for the
+/// whole chain.
+pub fn params_only_forced(body: &Expr, len: usize) -> Vec<bool> {
+    let mut walk = Walk { escaped: vec![false; len], left: len };
+    walk.escapes(body, 0, false);
+    walk.escaped.into_iter().map(|e| !e).collect()
 }
 
-/// The parameter looked for: its slot in its frame.
+/// The parameters looked for: which of the frame's slots were seen stored, and how many were
+/// not (the walk stops once every one was).
 struct Walk {
-    slot: u32,
+    escaped: Vec<bool>,
+    left: usize,
 }
 
 impl Walk {
-    /// Whether `e`, evaluated `depth` frames below the parameter's frame, stores the parameter.
-    /// `lazy`: `e` itself is in a position where a variable would be kept as a thunk.
-    fn escapes(&self, e: &Expr, depth: u32, lazy: bool) -> bool {
+    /// Records the parameters `e`, evaluated `depth` frames below the parameters' frame, stores;
+    /// true once every parameter is known to be stored (nothing is left to learn). `lazy`: `e`
+    /// itself is in a position where a variable would be kept as a thunk.
+    fn escapes(&mut self, e: &Expr, depth: u32, lazy: bool) -> bool {
         match e {
             Expr::Const(_) | Expr::CurPos(_) | Expr::WithVar(_) => false,
-            Expr::Var { depth: d, slot, .. } => lazy && *d == depth && *slot == self.slot,
+            Expr::Var { depth: d, slot, .. } => {
+                if lazy && *d == depth {
+                    if let Some(seen @ false) = self.escaped.get_mut(*slot as usize) {
+                        *seen = true;
+                        self.left -= 1;
+                    }
+                }
+                self.left == 0
+            }
             Expr::Select(s) => {
                 self.escapes(&s.expr, depth, false)
                     || self.path_escapes(&s.path, depth)
@@ -66,7 +81,7 @@ impl Walk {
         }
     }
 
-    fn path_escapes(&self, path: &[AttrName], depth: u32) -> bool {
+    fn path_escapes(&mut self, path: &[AttrName], depth: u32) -> bool {
         path.iter().any(|n| match n {
             AttrName::Static(_) => false,
             AttrName::Dynamic(e) => self.escapes(e, depth, false),
@@ -74,7 +89,7 @@ impl Walk {
     }
 
     /// An attribute set literal or `let` bindings: values and sources are kept as thunks.
-    fn attrs_escape(&self, def: &AttrsDef, depth: u32) -> bool {
+    fn attrs_escape(&mut self, def: &AttrsDef, depth: u32) -> bool {
         // `let` always opens a frame; sets do when `opens_frame` says so.
         let inner = if def.opens_frame { depth + 1 } else { depth };
         // Sources of a recursive set live in its frame; those of other sets outside it.
@@ -104,6 +119,33 @@ mod tests {
             }
             _ => panic!("not a lambda: {src}"),
         }
+    }
+
+    /// `strict_param` of each lambda of the chain `src` starts with.
+    fn chain_forced(src: &str) -> Vec<bool> {
+        let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::MemIo::default()));
+        let mut e = ev.compile(Origin::String, src.into(), "/".into()).expect("parses");
+        let mut out = Vec::new();
+        while let Expr::Lambda(def) = e {
+            out.push(def.strict_param);
+            e = &def.body;
+            if !matches!(e, Expr::Lambda(inner) if inner.chain_slot > 0) {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn each_parameter_of_a_chain() {
+        assert_eq!(chain_forced("x: y: z: if y < x then z else x"), [true, true, true]);
+        assert_eq!(chain_forced("x: y: z: [ y ] ++ [ (z + x) ]"), [true, false, true]);
+        assert_eq!(chain_forced("x: y: { a = x; b = y; }"), [false, false]);
+        assert_eq!(chain_forced("x: y: let f = a: a + y; in f x"), [false, true]);
+        // Shadowing: the inner `x` is the one stored.
+        assert_eq!(chain_forced("x: x: [ x ]"), [true, false]);
+        // A chain stops at a lambda with formals, which has a frame of its own.
+        assert_eq!(chain_forced("x: { a }: [ x ]"), [false]);
     }
 
     #[test]

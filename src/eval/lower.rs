@@ -737,7 +737,25 @@ impl<'a> Lowerer<'a> {
                 self.scopes.push(Scope::Frame(frame));
                 let def = self.chain_lambda(lambda, name, 0, len);
                 self.scopes.pop();
-                Ok(Expr::Lambda(Box::new(def?)))
+                let mut def = def?;
+                // Which parameters are only forced: one walk over the innermost body.
+                let mut innermost: &LambdaDef = &def;
+                while let Expr::Lambda(inner) = &innermost.body {
+                    if inner.chain_slot == 0 {
+                        break;
+                    }
+                    innermost = inner;
+                }
+                let forced = super::escape::params_only_forced(&innermost.body, len as usize);
+                let mut d = &mut def;
+                loop {
+                    d.strict_param = forced[d.chain_slot as usize];
+                    match &mut d.body {
+                        Expr::Lambda(inner) if inner.chain_slot > 0 => d = inner,
+                        _ => break,
+                    }
+                }
+                Ok(Expr::Lambda(Box::new(def)))
             }
             ast::Param::Pattern { entries, ellipsis, bind } => {
                 let mut frame = Names::with_capacity(entries.len() + 1);
@@ -811,9 +829,9 @@ impl<'a> Lowerer<'a> {
             ast::Expr::Lambda(inner) if slot + 1 < len => Expr::Lambda(Box::new(self.chain_lambda(inner, None, slot + 1, len)?)),
             body => self.expr(body)?,
         };
-        let strict_param = super::escape::param_only_forced(&body, slot);
         let pos = self.pos_of(lambda.span);
-        Ok(LambdaDef { name, pos, param: Param::Ident(*arg), body, strict_param, chain_slot: slot, chain_len: len })
+        // `strict_param` is set by `lambda` once the whole chain is built.
+        Ok(LambdaDef { name, pos, param: Param::Ident(*arg), body, strict_param: false, chain_slot: slot, chain_len: len })
     }
 
     // ----- attribute sets and let ------------------------------------------------------------

@@ -866,18 +866,6 @@ impl From<Value> for Thunk {
 
 pub use super::env::{Env, WeakEnv};
 
-/// A frame holding `slots` inside `parent`.
-#[inline]
-pub fn new_env(slots: Vec<Thunk>, parent: &Env) -> Env {
-    Env::new(slots, Some(parent))
-}
-
-/// A frame with one slot.
-#[inline]
-pub fn new_env1(slot: Thunk, parent: &Env) -> Env {
-    Env::new1(slot, parent)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

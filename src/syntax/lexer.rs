@@ -386,13 +386,7 @@ impl<'s> Lexer<'s> {
                     i += 2;
                 }
                 b'$' => match self.at(i + 1) {
-                    b'{' => {
-                        if i > start {
-                            return self.tok(Tok::StrPart, start, i);
-                        }
-                        self.push_mode(Mode::Code);
-                        return self.open(Tok::Interp, i, i + 2);
-                    }
+                    b'{' => return self.interpolation(Tok::StrPart, start, i),
                     b'"' | b'\\' => i += 1,
                     _ if i + 1 >= self.src.len() => return self.fail_at_end("syntax error, unexpected end of file, expecting '\"'"),
                     _ => i += 2,
@@ -400,6 +394,16 @@ impl<'s> Lexer<'s> {
                 _ => i += 1,
             }
         }
+    }
+
+    /// `${` at `i` inside a string whose text since `start` is a `part` token: that text first,
+    /// then (on the next call) the interpolation's opening, which switches to code.
+    fn interpolation(&mut self, part: Tok, start: usize, i: usize) -> Token {
+        if i > start {
+            return self.tok(part, start, i);
+        }
+        self.push_mode(Mode::Code);
+        self.open(Tok::Interp, i, i + 2)
     }
 
     fn indented(&mut self) -> Token {
@@ -431,13 +435,7 @@ impl<'s> Lexer<'s> {
                     }
                 }
                 b'$' => match self.at(i + 1) {
-                    b'{' => {
-                        if i > start {
-                            return self.tok(Tok::IndPart, start, i);
-                        }
-                        self.push_mode(Mode::Code);
-                        return self.open(Tok::Interp, i, i + 2);
-                    }
+                    b'{' => return self.interpolation(Tok::IndPart, start, i),
                     b'\'' => i += 1,
                     _ if i + 1 >= n => i += 1,
                     _ => i += 2,

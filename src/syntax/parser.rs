@@ -463,21 +463,19 @@ impl<'s> Parser<'s> {
     fn op(&mut self, min: u8) -> PResult<Expr> {
         let start = self.cur.start;
         let mut lhs = match self.cur.kind {
-            Tok::Not => {
+            Tok::Not | Tok::Minus => {
                 if crate::stack::past(self.stack_limit) {
                     return Err(self.too_deep());
                 }
+                let not = self.cur.kind == Tok::Not;
                 self.bump();
-                let e = self.op(NOT_LEVEL + 1)?;
-                Expr::Not(Box::new(e), self.span_from(start))
-            }
-            Tok::Minus => {
-                if crate::stack::past(self.stack_limit) {
-                    return Err(self.too_deep());
+                let e = Box::new(self.op(if not { NOT_LEVEL } else { NEGATE_LEVEL } + 1)?);
+                let span = self.span_from(start);
+                if not {
+                    Expr::Not(e, span)
+                } else {
+                    Expr::Negate(e, span)
                 }
-                self.bump();
-                let e = self.op(NEGATE_LEVEL + 1)?;
-                Expr::Negate(Box::new(e), self.span_from(start))
             }
             _ => self.app()?,
         };
