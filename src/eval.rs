@@ -99,6 +99,9 @@ pub struct Evaluator {
     deep_depth: u32,
     /// Recursive frames that may end up in reference cycles (see `cycles`).
     pub cycles: cycles::Cycles,
+    /// The lowest native stack address evaluation may reach (see `crate::stack::limit`), kept
+    /// here so that the check on every call and force is one comparison.
+    stack_limit: usize,
 }
 
 impl Evaluator {
@@ -123,6 +126,7 @@ impl Evaluator {
             warnings: Vec::new(),
             deep_depth: 0,
             cycles: Default::default(),
+            stack_limit: crate::stack::limit(),
         };
         ev.globals = crate::builtins::globals(&mut ev);
         ev
@@ -131,6 +135,7 @@ impl Evaluator {
     /// Marks the current native stack position as the base for stack-overflow detection.
     pub fn reset_stack_base(&mut self) {
         crate::stack::set_base(self.options.max_stack_bytes);
+        self.stack_limit = crate::stack::limit();
     }
 
     pub fn global(&self, name: &str) -> Option<&Value> {
@@ -212,7 +217,7 @@ impl Evaluator {
 
     #[inline]
     fn check_stack(&self) -> EvalResult<()> {
-        if crate::stack::exhausted() {
+        if crate::stack::past(self.stack_limit) {
             return Err(stack_overflow());
         }
         Ok(())
@@ -235,7 +240,27 @@ impl Evaluator {
     #[inline(never)]
     fn force_cell(&mut self, cell: &Rc<ThunkCell>) -> EvalResult {
         self.check_stack()?;
-        let prev = std::mem::replace(&mut *cell.state.borrow_mut(), ThunkState::Blackhole);
+        // The common state gets its own path: the frame is dropped by name and the result is
+        // written over the black hole without dropping it (it owns nothing).
+        match std::mem::replace(cell.state.borrow_mut(), ThunkState::Blackhole) {
+            ThunkState::Suspended(expr, env) => match self.eval(expr, &env) {
+                Ok(v) => {
+                    cell.state.set_over_blackhole(ThunkState::Done(v.clone()));
+                    drop(env);
+                    Ok(v)
+                }
+                Err(e) => {
+                    *cell.state.borrow_mut() = ThunkState::Suspended(expr, env);
+                    Err(e)
+                }
+            },
+            prev => self.force_other(cell, prev),
+        }
+    }
+
+    /// `force_cell` for states other than a suspended expression.
+    #[inline(never)]
+    fn force_other(&mut self, cell: &Rc<ThunkCell>, prev: ThunkState) -> EvalResult {
         let result = match &prev {
             ThunkState::Suspended(expr, env) => self.eval(expr, env),
             ThunkState::Apply(f, arg) => self.call_value(f.clone(), arg.clone(), Pos::NONE),
@@ -247,7 +272,7 @@ impl Evaluator {
         };
         match result {
             Ok(v) => {
-                *cell.state.borrow_mut() = ThunkState::Done(v.clone());
+                cell.state.set_over_blackhole(ThunkState::Done(v.clone()));
                 Ok(v)
             }
             Err(e) => {
@@ -432,25 +457,48 @@ impl Evaluator {
     /// and the index of the first argument left.
     #[inline(always)]
     fn apply_lambda(&mut self, c: &Closure, args: &'static [Expr], i: usize, pos: Pos, env: &Env) -> EvalResult<(Value, usize)> {
-        let a = self.arg_thunk(c.def, &args[i], env);
-        let mut i = i + 1;
-        if i < args.len() {
-            if let Expr::Lambda(_) = &c.def.body {
-                // `x: y: ...` given several arguments: bind them all, then run the innermost
-                // body reached.
-                let mut frame = self.bind_param(c.def, &c.env, a, pos)?;
-                let mut def: &'static LambdaDef = c.def;
-                while i < args.len() {
-                    let Expr::Lambda(inner) = &def.body else { break };
-                    let a = self.arg_thunk(inner, &args[i], env);
-                    i += 1;
-                    frame = self.bind_next(frame, inner, a, pos)?;
-                    def = inner;
-                }
-                return Ok((self.run_body(def, frame, pos)?, i));
+        let n = c.def.chain_len as usize;
+        let (mut frame, mut def, mut i) = if n > 1 && c.def.chain_slot == 0 && args.len() - i >= n {
+            // A whole curried chain applied at once: its frame is built with every argument.
+            let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| ev.arg_thunk(d, &args[i + k], env));
+            (frame, def, i + n)
+        } else {
+            let a = self.arg_thunk(c.def, &args[i], env);
+            if i + 1 == args.len() || !matches!(c.def.body, Expr::Lambda(_)) {
+                return Ok((self.call_def(c.def, &c.env, a, pos)?, i + 1));
             }
+            (self.bind_param(c.def, &c.env, a, pos)?, c.def, i + 1)
+        };
+        // `x: y: ...` given more arguments: bind them all, then run the innermost body reached.
+        while i < args.len() {
+            let Expr::Lambda(inner) = &def.body else { break };
+            let a = self.arg_thunk(inner, &args[i], env);
+            i += 1;
+            frame = self.bind_next(frame, inner, a, pos)?;
+            def = inner;
         }
-        Ok((self.call_def(c.def, &c.env, a, pos)?, i))
+        Ok((self.run_body(def, frame, pos)?, i))
+    }
+
+    /// The frame of the curried chain starting at `outer` (a lambda with `chain_slot` 0 and
+    /// `chain_len` > 1) applied to all its arguments, `arg(self, lambda, k)` giving the k-th;
+    /// and the innermost lambda of the chain, whose body runs in that frame.
+    #[inline(always)]
+    fn full_chain(
+        &mut self,
+        outer: &'static LambdaDef,
+        parent: &Env,
+        mut arg: impl FnMut(&mut Self, &'static LambdaDef, usize) -> Thunk,
+    ) -> (Env, &'static LambdaDef) {
+        let mut def = outer;
+        let frame = Env::filled(outer.chain_len as usize, parent, |k| {
+            if k > 0 {
+                let Expr::Lambda(inner) = &def.body else { unreachable!("a chain's lambdas are nested") };
+                def = inner;
+            }
+            arg(self, def, k)
+        });
+        (frame, def)
     }
 
     /// The thunk of an argument to the lambda `def`: computed eagerly when the parameter is only
@@ -876,6 +924,11 @@ impl Evaluator {
     /// the closure in between (as `eval_call` does).
     pub fn call_value2(&mut self, f: &Value, a: Thunk, b: Thunk, pos: Pos) -> EvalResult {
         if let Value::Lambda(c) = f {
+            if c.def.chain_len == 2 && c.def.chain_slot == 0 {
+                let mut ab = [Some(a), Some(b)];
+                let (env, def) = self.full_chain(c.def, &c.env, |_, _, k| ab[k].take().expect("two arguments"));
+                return self.run_body(def, env, pos);
+            }
             if let Expr::Lambda(inner) = &c.def.body {
                 let env = self.bind_param(c.def, &c.env, a, pos)?;
                 let env = self.bind_next(env, inner, b, pos)?;

@@ -139,6 +139,18 @@ impl Env {
         })
     }
 
+    /// A frame of `len` slots inside `parent`, slot `i` being `slot(i)` (called in order).
+    #[inline]
+    pub fn filled(len: usize, parent: &Env, mut slot: impl FnMut(usize) -> Thunk) -> Env {
+        assert!(len <= u32::MAX as usize, "frame too large");
+        Env::build(len, Some(parent.clone()), |dst| {
+            for i in 0..len {
+                // SAFETY: `dst` has room for `len` thunks, each written once.
+                unsafe { dst.add(i).write(slot(i)) }
+            }
+        })
+    }
+
     /// An empty frame without a parent (the root of every scope chain).
     pub fn root() -> Env {
         Env::build(0, None, |_| {})

@@ -783,6 +783,15 @@ impl StateCell {
         // SAFETY: see the type's documentation: no mutable access overlaps this one.
         unsafe { &*self.0.get() }
     }
+    /// Replaces a state that is expected to be [`ThunkState::Blackhole`] (which owns nothing)
+    /// without dropping it. Were it anything else, its contents would only be leaked.
+    #[inline(always)]
+    pub fn set_over_blackhole(&self, state: ThunkState) {
+        debug_assert!(matches!(self.borrow(), ThunkState::Blackhole));
+        // SAFETY: as `borrow_mut`: no other access overlaps this write, and the pointer is valid
+        // and aligned; the old state is overwritten without being dropped.
+        unsafe { self.0.get().write(state) }
+    }
     /// A short-lived mutable view of the state; it must not be held across evaluation.
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
