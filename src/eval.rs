@@ -365,11 +365,13 @@ impl Evaluator {
                         }
                     }
                 }
-                match self.eval_operand(cond, env)? {
-                    Value::Bool(true) => self.eval(then, env),
-                    Value::Bool(false) => self.eval(else_, env),
-                    other => Err(not_a_bool(&other, *pos, "while evaluating a branch condition")),
-                }
+                let c = self.eval_operand(cond, env)?;
+                let Value::Bool(b) = c else {
+                    return Err(not_a_bool(&c, *pos, "while evaluating a branch condition"));
+                };
+                // A Boolean owns nothing: forgetting it skips a call to its drop glue.
+                std::mem::forget(c);
+                self.eval(if b { then } else { else_ }, env)
             }
             Expr::WithVar(d) => self.eval_with_var(d.name, &d.withs, d.pos, env),
             Expr::Select(d) => self.eval_select(&d.expr, &d.path, d.default.as_deref(), d.pos, env),

@@ -131,19 +131,32 @@ impl Evaluator {
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let l = self.eval_operand(lhs, env)?;
                 let r = self.eval_operand(rhs, env)?;
-                match (op, &l, &r) {
-                    (BinOp::Sub, Value::Int(a), Value::Int(b)) => match a.checked_sub(*b) {
-                        Some(n) => Ok(Value::Int(n)),
-                        None => Err(int_overflow("subtracting", *a, "-", *b).at(pos)),
-                    },
-                    // The common integer cases; overflow and division by zero are worded by
-                    // `arith`.
-                    (BinOp::Mul, Value::Int(a), Value::Int(b)) if a.checked_mul(*b).is_some() => Ok(Value::Int(a * b)),
-                    (BinOp::Div, Value::Int(a), Value::Int(b)) if *b != 0 && a.checked_div(*b).is_some() => {
-                        Ok(Value::Int(a / b))
+                if let Some((a, b)) = int_pair(&l, &r) {
+                    // Integers own nothing: forgetting them skips a call to their drop glue.
+                    std::mem::forget((l, r));
+                    match op {
+                        BinOp::Sub => {
+                            return match a.checked_sub(b) {
+                                Some(n) => Ok(Value::Int(n)),
+                                None => Err(int_overflow("subtracting", a, "-", b).at(pos)),
+                            }
+                        }
+                        // The common integer cases; overflow and division by zero are worded
+                        // by `arith`.
+                        BinOp::Mul => {
+                            if let Some(n) = a.checked_mul(b) {
+                                return Ok(Value::Int(n));
+                            }
+                        }
+                        _ => {
+                            if let Some(n) = a.checked_div(b) {
+                                return Ok(Value::Int(n));
+                            }
+                        }
                     }
-                    _ => arith(op, &l, &r).map_err(|e| e.at(pos)),
+                    return arith(op, &Value::Int(a), &Value::Int(b)).map_err(|e| e.at(pos));
                 }
+                arith(op, &l, &r).map_err(|e| e.at(pos))
             }
             BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq => {
                 // `a > b` and `a <= b` are `b < a` in CppNix: the right operand is forced first.
@@ -154,7 +167,8 @@ impl Evaluator {
                     let l = self.eval_operand(lhs, env)?;
                     (l, self.eval_operand(rhs, env)?)
                 };
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                if let Some((a, b)) = int_pair(&l, &r) {
+                    std::mem::forget((l, r));
                     return Ok(Value::Bool(match op {
                         BinOp::Less => a < b,
                         BinOp::Greater => a > b,
@@ -167,9 +181,12 @@ impl Evaluator {
             BinOp::Eq | BinOp::NotEq => {
                 let l = self.eval_operand(lhs, env)?;
                 let r = self.eval_operand(rhs, env)?;
-                let eq = match (&l, &r) {
-                    (Value::Int(a), Value::Int(b)) => a == b,
-                    _ => self.bin_equal(l, r, pos)?,
+                let eq = match int_pair(&l, &r) {
+                    Some((a, b)) => {
+                        std::mem::forget((l, r));
+                        a == b
+                    }
+                    None => self.bin_equal(l, r, pos)?,
                 };
                 Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
             }
@@ -705,5 +722,14 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::PrimOp(x), Value::PrimOp(y)) => std::ptr::eq(*x, *y),
         (Value::PrimOpApp(x), Value::PrimOpApp(y)) => Rc::ptr_eq(x, y),
         _ => false,
+    }
+}
+
+/// Both operands' integers, when both are integers.
+#[inline(always)]
+fn int_pair(l: &Value, r: &Value) -> Option<(i64, i64)> {
+    match (l, r) {
+        (Value::Int(a), Value::Int(b)) => Some((*a, *b)),
+        _ => None,
     }
 }
