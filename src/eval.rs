@@ -927,9 +927,8 @@ impl Evaluator {
     pub fn call_value2(&mut self, f: &Value, a: Thunk, b: Thunk, pos: Pos) -> EvalResult {
         if let Value::Lambda(c) = f {
             if c.def.chain_len == 2 && c.def.chain_slot == 0 {
-                let mut ab = [Some(a), Some(b)];
-                let (env, def) = self.full_chain(c.def, &c.env, |_, _, k| ab[k].take().expect("two arguments"));
-                return self.run_body(def, env, pos);
+                let Expr::Lambda(inner) = &c.def.body else { unreachable!("a chain's lambdas are nested") };
+                return self.run_body(inner, Env::pair(a, b, &c.env), pos);
             }
             if let Expr::Lambda(inner) = &c.def.body {
                 let env = self.bind_param(c.def, &c.env, a, pos)?;
@@ -991,7 +990,7 @@ impl Evaluator {
     }
 
     /// Runs the body of `def` in its bound frame `env`.
-    #[inline]
+    #[inline(always)]
     fn run_body(&mut self, def: &'static LambdaDef, env: Env, pos: Pos) -> EvalResult {
         // As CppNix: the depth is checked before it is incremented.
         if self.call_depth > self.options.max_call_depth {

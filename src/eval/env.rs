@@ -139,6 +139,18 @@ impl Env {
         })
     }
 
+    /// A frame of the two slots `a` and `b` inside `parent`.
+    #[inline]
+    pub fn pair(a: Thunk, b: Thunk, parent: &Env) -> Env {
+        Env::build(2, Some(parent.clone()), |dst| {
+            // SAFETY: `dst` has room for two thunks.
+            unsafe {
+                dst.write(a);
+                dst.add(1).write(b);
+            }
+        })
+    }
+
     /// A frame of `len` slots inside `parent`, slot `i` being `slot(i)` (called in order).
     #[inline]
     pub fn filled(len: usize, parent: &Env, mut slot: impl FnMut(usize) -> Thunk) -> Env {
