@@ -467,7 +467,8 @@ impl Evaluator {
         } else {
             let a = self.arg_thunk(c.def, &args[i], env);
             if i + 1 == args.len() || !matches!(c.def.body, Expr::Lambda(_)) {
-                return Ok((self.call_def(c.def, &c.env, a, pos)?, i + 1));
+                let frame = self.bind_param(c.def, &c.env, a, pos)?;
+                return Ok((self.run_body(c.def, frame, pos)?, i + 1));
             }
             (self.bind_param(c.def, &c.env, a, pos)?, c.def, i + 1)
         };
@@ -1186,7 +1187,15 @@ impl Evaluator {
 /// result in place of a thunk of `expr` where the thunk itself cannot be seen (a parameter that
 /// is only forced, see `escape`). `None` when the expression is anything else or fails (the
 /// thunk then reports the error when, and if, it is forced).
+#[inline(always)]
 fn eager_scalar(expr: &'static Expr, env: &Env, budget: u32) -> Option<Value> {
+    // The commonest shape, `n - 1` on a known integer, without a call.
+    if let Expr::Bin { op: op @ (expr::BinOp::Add | expr::BinOp::Sub), lhs, rhs, .. } = expr {
+        if let (Some(a), Some(b)) = (known_int(lhs, env), known_int(rhs, env)) {
+            let n = if *op == expr::BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+            return n.map(Value::Int);
+        }
+    }
     Some(match eager_num(expr, env, budget)? {
         Scalar::Int(i) => Value::Int(i),
         Scalar::Float(f) => Value::Float(f),
