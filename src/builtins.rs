@@ -269,10 +269,15 @@ impl Evaluator {
             other => Err(arg_frame(type_err("a list", &other), idx, name)),
         }
     }
+    #[inline]
     pub fn arg_int(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<i64> {
         if let Some(Value::Int(i)) = args[idx].peek() {
             return Ok(*i);
         }
+        self.arg_int_forced(args, idx, name)
+    }
+    #[inline(never)]
+    fn arg_int_forced(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<i64> {
         match self.arg(args, idx, name)? {
             Value::Int(i) => Ok(i),
             other => Err(arg_frame(type_err("an integer", &other), idx, name)),

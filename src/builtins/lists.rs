@@ -56,7 +56,10 @@ fn elem_at(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let i = ev.arg_int(args, 1, "elemAt")?;
     let l = ev.arg_list_ref(args, 0, "elemAt")?;
     match usize::try_from(i).ok().and_then(|i| l.0.get(i)) {
-        Some(t) => ev.force(t),
+        Some(t) => match t.peek() {
+            Some(v) => Ok(v.clone()),
+            None => ev.force(t),
+        },
         None => Err(EvalError::eval(format!("'builtins.elemAt' called with index {} on a list of size {}", i, l.0.len()))),
     }
 }
@@ -96,18 +99,20 @@ fn filter(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         return ev.force(&args[1]);
     }
     let f = ev.arg_function(args, 0, "filter")?;
-    let mut out = Vec::new();
-    let mut all = true;
-    for t in l.0.iter() {
+    // The verdicts first (one bit per element), then the result in one exactly sized copy.
+    let mut keep = vec![0u64; l.0.len().div_ceil(64)];
+    let mut kept = 0;
+    for (i, t) in l.0.iter().enumerate() {
         if call_pred(ev, &f, t, "filter")? {
-            out.push(t.clone());
-        } else {
-            all = false;
+            keep[i / 64] |= 1 << (i % 64);
+            kept += 1;
         }
     }
-    if all {
+    if kept == l.0.len() {
         return ev.force(&args[1]);
     }
+    let mut out = Vec::with_capacity(kept);
+    out.extend(l.0.iter().enumerate().filter(|(i, _)| keep[i / 64] & (1 << (i % 64)) != 0).map(|(_, t)| t.clone()));
     Ok(Value::list(out))
 }
 

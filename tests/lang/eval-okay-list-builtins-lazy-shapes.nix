@@ -1,4 +1,4 @@
-# List builtins stay lazy in the elements and compare by value: map, genList, filter, head, elemAt, elem, foldl'
+# List builtins stay lazy in the elements and compare by value: map, genList, filter (kept in order), head, elemAt, elem, foldl'
 let
   xs = builtins.genList (i: if i == 0 then throw "a" else i) 3;
   ms = map (x: throw "no") [ 1 2 ];
@@ -25,4 +25,7 @@ in
   (builtins.floor (1.5 * 3))
   (builtins.seq (1 + 1) "seq")
   (builtins.elemAt (builtins.filter (x: x > 2) [ 1 2 3 4 ]) (n - 4))
+  (builtins.filter (x: x > 1) [ 3 1 2 0 5 ])
+  (builtins.filter (x: x / 3 * 3 == x) (builtins.genList (i: 130 - i) 131))
+  (builtins.filter (x: false) [ 1 2 ])
 ]
