@@ -248,7 +248,36 @@ impl Evaluator {
             other => Err(arg_frame(type_err("a list", &other), idx, name)),
         }
     }
+    /// A list argument, borrowed from its thunk (forced first if needed) instead of taking a
+    /// reference. The borrow outlives evaluation: a computed thunk keeps its value while it is
+    /// reachable (here through `args`), and lists never change.
+    #[inline]
+    pub fn arg_list_ref<'a>(&mut self, args: &'a [Thunk], idx: usize, name: &str) -> EvalResult<&'a List> {
+        match args[idx].peek() {
+            Some(Value::List(l)) => Ok(l),
+            _ => self.arg_list_forced(args, idx, name),
+        }
+    }
+    #[inline(never)]
+    fn arg_list_forced<'a>(&mut self, args: &'a [Thunk], idx: usize, name: &str) -> EvalResult<&'a List> {
+        match self.arg(args, idx, name)? {
+            // A thunk that was forced successfully is done: its value can be borrowed.
+            Value::List(_) => match args[idx].peek() {
+                Some(Value::List(l)) => Ok(l),
+                _ => Err(EvalError::new(crate::error::ErrorKind::Internal, "a forced thunk has no value")),
+            },
+            other => Err(arg_frame(type_err("a list", &other), idx, name)),
+        }
+    }
+    #[inline]
     pub fn arg_int(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<i64> {
+        if let Some(Value::Int(i)) = args[idx].peek() {
+            return Ok(*i);
+        }
+        self.arg_int_forced(args, idx, name)
+    }
+    #[inline(never)]
+    fn arg_int_forced(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<i64> {
         match self.arg(args, idx, name)? {
             Value::Int(i) => Ok(i),
             other => Err(arg_frame(type_err("an integer", &other), idx, name)),
@@ -307,7 +336,12 @@ impl Evaluator {
         }
     }
     /// Calls `f` with one argument.
+    #[inline]
     pub fn call1(&mut self, f: &Value, a: Thunk) -> EvalResult {
+        // A lambda is called where it is, without taking a reference to it.
+        if let Value::Lambda(c) = f {
+            return self.call_lambda(c, a, Pos::NONE);
+        }
         self.call_value(f.clone(), a, Pos::NONE)
     }
     /// Calls `f` with two arguments.

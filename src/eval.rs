@@ -263,6 +263,7 @@ impl Evaluator {
     fn force_other(&mut self, cell: &Rc<ThunkCell>, prev: ThunkState) -> EvalResult {
         let result = match &prev {
             ThunkState::Suspended(expr, env) => self.eval(expr, env),
+            ThunkState::Apply(Value::Lambda(c), arg) => self.call_lambda(c, arg.clone(), Pos::NONE),
             ThunkState::Apply(f, arg) => self.call_value(f.clone(), arg.clone(), Pos::NONE),
             ThunkState::Native(f) => f(self),
             ThunkState::Blackhole => {
@@ -435,11 +436,7 @@ impl Evaluator {
                 // partial applications in between.
                 if let Value::PrimOp(op) = f {
                     if op.arity <= 4 && args.len() - i >= op.arity {
-                        let buf: [Thunk; 4] = std::array::from_fn(|k| match args.get(i + k) {
-                            Some(a) if k < op.arity => self.thunk_of(a, env),
-                            _ => Thunk::Ready(Value::Null),
-                        });
-                        f = self.call_builtin(op, &buf[..op.arity], pos)?;
+                        f = self.call_builtin_exprs(op, &args[i..i + op.arity], pos, env)?;
                         i += op.arity;
                         continue;
                     }
@@ -955,7 +952,44 @@ impl Evaluator {
         (op.func)(self, args).map_err(|e| e.at(pos).frame(pos, format!("while calling the '{}' builtin", op.name)))
     }
 
-    fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
+    /// `op` applied to all its arguments, given as expressions: their thunks are made in order
+    /// on the stack. An argument that is cheap, total arithmetic over known numbers is computed
+    /// now instead of becoming a thunk (unobservable: it cannot fail, and a builtin that keeps
+    /// it keeps an equal number).
+    #[inline]
+    fn call_builtin_exprs(&mut self, op: &'static crate::builtins::Builtin, args: &'static [Expr], pos: Pos, env: &Env) -> EvalResult {
+        match args {
+            [a] => {
+                let t = [self.builtin_arg(a, env)];
+                self.call_builtin(op, &t, pos)
+            }
+            [a, b] => {
+                let t = [self.builtin_arg(a, env), self.builtin_arg(b, env)];
+                self.call_builtin(op, &t, pos)
+            }
+            [a, b, c] => {
+                let t = [self.builtin_arg(a, env), self.builtin_arg(b, env), self.builtin_arg(c, env)];
+                self.call_builtin(op, &t, pos)
+            }
+            _ => {
+                let t: Vec<Thunk> = args.iter().map(|a| self.builtin_arg(a, env)).collect();
+                self.call_builtin(op, &t, pos)
+            }
+        }
+    }
+
+    /// The thunk of an argument of a builtin (see `call_builtin_exprs`).
+    #[inline(always)]
+    fn builtin_arg(&mut self, a: &'static Expr, env: &Env) -> Thunk {
+        if let Expr::Bin { .. } = a {
+            if let Some(v) = eager_scalar(a, env, 4) {
+                return Thunk::Ready(v);
+            }
+        }
+        self.thunk_of(a, env)
+    }
+
+    pub(crate) fn call_lambda(&mut self, closure: &Closure, arg: Thunk, pos: Pos) -> EvalResult {
         self.call_def(closure.def, &closure.env, arg, pos)
     }
 

@@ -31,23 +31,20 @@ pub const BUILTINS: &[Builtin] = &[
 ];
 
 fn length(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 0, "length")?;
+    let l = ev.arg_list_ref(args, 0, "length")?;
     Ok(Value::Int(l.0.len() as i64))
 }
 
 fn head(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 0, "head")?;
+    let l = ev.arg_list_ref(args, 0, "head")?;
     match l.0.first() {
-        Some(t) => {
-            let t = t.clone();
-            ev.force(&t)
-        }
+        Some(t) => ev.force(t),
         None => Err(EvalError::eval("'builtins.head' called on an empty list")),
     }
 }
 
 fn tail(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 0, "tail")?;
+    let l = ev.arg_list_ref(args, 0, "tail")?;
     if l.0.is_empty() {
         return Err(EvalError::eval("'builtins.tail' called on an empty list"));
     }
@@ -57,24 +54,36 @@ fn tail(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 fn elem_at(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     // The index is forced before the list, as the reference does.
     let i = ev.arg_int(args, 1, "elemAt")?;
-    let l = ev.arg_list(args, 0, "elemAt")?;
-    if i < 0 || i as usize >= l.0.len() {
-        return Err(EvalError::eval(format!("'builtins.elemAt' called with index {} on a list of size {}", i, l.0.len())));
+    let l = ev.arg_list_ref(args, 0, "elemAt")?;
+    match usize::try_from(i).ok().and_then(|i| l.0.get(i)) {
+        Some(t) => match t.peek() {
+            Some(v) => Ok(v.clone()),
+            None => ev.force(t),
+        },
+        None => Err(EvalError::eval(format!("'builtins.elemAt' called with index {} on a list of size {}", i, l.0.len()))),
     }
-    let t = l.0[i as usize].clone();
-    ev.force(&t)
 }
 
 fn map(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 1, "map")?;
+    let l = ev.arg_list_ref(args, 1, "map")?;
     if l.0.is_empty() {
-        return Ok(Value::List(l));
+        return ev.force(&args[1]);
     }
     let f = ev.arg_function(args, 0, "map")?;
-    let out = l.0.iter().map(|t| Thunk::new_apply(f.clone(), t.clone())).collect();
-    Ok(Value::list(out))
+    Ok(Value::list(apply_each(&f, l.0.iter().cloned())))
 }
 
+/// One `f x` thunk per `x`, in order (the elements of `map`, `genList`).
+#[inline]
+fn apply_each(f: &Value, xs: impl Iterator<Item = Thunk>) -> Vec<Thunk> {
+    match f {
+        // The common case: the function's variant is known once, not per element.
+        Value::Lambda(c) => xs.map(|x| Thunk::new_apply(Value::Lambda(c.clone()), x)).collect(),
+        _ => xs.map(|x| Thunk::new_apply(f.clone(), x)).collect(),
+    }
+}
+
+#[inline]
 fn call_pred(ev: &mut Evaluator, f: &Value, t: &Thunk, name: &str) -> EvalResult<bool> {
     match ev.call1(f, t.clone())? {
         Value::Bool(b) => Ok(b),
@@ -84,30 +93,32 @@ fn call_pred(ev: &mut Evaluator, f: &Value, t: &Thunk, name: &str) -> EvalResult
 }
 
 fn filter(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 1, "filter")?;
+    let l = ev.arg_list_ref(args, 1, "filter")?;
     if l.0.is_empty() {
         // Current CppNix does not force the predicate of an empty list.
-        return Ok(Value::List(l));
+        return ev.force(&args[1]);
     }
     let f = ev.arg_function(args, 0, "filter")?;
-    let mut out = Vec::new();
-    let mut all = true;
-    for t in l.0.iter() {
+    // The verdicts first (one bit per element), then the result in one exactly sized copy.
+    let mut keep = vec![0u64; l.0.len().div_ceil(64)];
+    let mut kept = 0;
+    for (i, t) in l.0.iter().enumerate() {
         if call_pred(ev, &f, t, "filter")? {
-            out.push(t.clone());
-        } else {
-            all = false;
+            keep[i / 64] |= 1 << (i % 64);
+            kept += 1;
         }
     }
-    if all {
-        return Ok(Value::List(l));
+    if kept == l.0.len() {
+        return ev.force(&args[1]);
     }
+    let mut out = Vec::with_capacity(kept);
+    out.extend(l.0.iter().enumerate().filter(|(i, _)| keep[i / 64] & (1 << (i % 64)) != 0).map(|(_, t)| t.clone()));
     Ok(Value::list(out))
 }
 
 fn foldl_strict(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = ev.arg_function(args, 0, "foldl'")?;
-    let l = ev.arg_list(args, 2, "foldl'")?;
+    let l = ev.arg_list_ref(args, 2, "foldl'")?;
     let mut acc = args[1].clone();
     if l.0.is_empty() {
         return ev.force(&acc);
@@ -125,12 +136,11 @@ fn gen_list(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         return Err(EvalError::eval(format!("cannot create list of size {}", n)));
     }
     let f = ev.arg_function(args, 0, "genList")?;
-    let out = (0..n).map(|i| Thunk::new_apply(f.clone(), Thunk::Ready(Value::Int(i)))).collect();
-    Ok(Value::list(out))
+    Ok(Value::list(apply_each(&f, (0..n).map(|i| Thunk::Ready(Value::Int(i))))))
 }
 
 fn concat_lists(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
-    let l = ev.arg_list(args, 0, "concatLists")?;
+    let l = ev.arg_list_ref(args, 0, "concatLists")?;
     // Force every list first (in order), then copy once into an exactly sized list.
     let mut lists = Vec::with_capacity(l.0.len());
     for t in l.0.iter() {
@@ -159,7 +169,7 @@ fn join_lists(lists: &[std::rc::Rc<List>]) -> Value {
 
 fn concat_map(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = ev.arg_function(args, 0, "concatMap")?;
-    let l = ev.arg_list(args, 1, "concatMap")?;
+    let l = ev.arg_list_ref(args, 1, "concatMap")?;
     let mut lists = Vec::with_capacity(l.0.len());
     for t in l.0.iter() {
         match ev.call1(&f, t.clone())? {
@@ -175,11 +185,25 @@ fn concat_map(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn elem(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     // The list first; the element only when there is something to compare it with.
-    let l = ev.arg_list(args, 1, "elem")?;
+    let l = ev.arg_list_ref(args, 1, "elem")?;
     if l.0.is_empty() {
         return Ok(Value::Bool(false));
     }
     let x = ev.arg(args, 0, "elem")?;
+    if let Value::Int(a) = x {
+        // Searching for an integer: elements already computed as integers are compared here,
+        // everything else (floats, unforced elements) by the general equality.
+        for t in l.0.iter() {
+            let equal = match t.peek() {
+                Some(Value::Int(b)) => a == *b,
+                _ => ev.thunks_equal(&args[0], t)?,
+            };
+            if equal {
+                return Ok(Value::Bool(true));
+            }
+        }
+        return Ok(Value::Bool(false));
+    }
     for t in l.0.iter() {
         // Integers and strings already computed compare without the general equality.
         let quick = match (&x, t.peek()) {
@@ -201,7 +225,7 @@ fn elem(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 
 fn any_all(ev: &mut Evaluator, args: &[Thunk], name: &str, want: bool) -> EvalResult {
     let f = ev.arg_function(args, 0, name)?;
-    let l = ev.arg_list(args, 1, name)?;
+    let l = ev.arg_list_ref(args, 1, name)?;
     for t in l.0.iter() {
         if call_pred(ev, &f, t, name)? == want {
             return Ok(Value::Bool(want));

@@ -400,7 +400,12 @@ impl<'a> Lowerer<'a> {
             }
             E::Lambda(lambda) => self.lambda(lambda, None),
             E::Apply(func, args, span) => {
-                let func = self.expr(func)?;
+                let mut func = self.expr(func)?;
+                if let Expr::Select(sel) = &func {
+                    if let Some(v) = constant_select(&sel.expr, &sel.path) {
+                        func = Expr::Const(v);
+                    }
+                }
                 let mut lowered = Vec::with_capacity(args.len());
                 for arg in args.iter() {
                     lowered.push(self.expr(arg)?);
@@ -1165,6 +1170,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The value of `c.a.b` when `c` is a constant set (`builtins`) holding every name of the path
+/// with a value already known: selecting it cannot fail and does nothing else, so a function
+/// called as `builtins.f` is selected once here instead of at every call. Only the function of
+/// a call is replaced: it is applied, never kept, so that the selected value being a shared
+/// object instead of a fresh one (which equality of functions inside lists could see, as in
+/// CppNix) cannot be observed. Anything else is left to the evaluator.
+fn constant_select(inner: &Expr, path: &[AttrName]) -> Option<Value> {
+    let Expr::Const(v) = inner else { return None };
+    let mut v = v;
+    for name in path {
+        let (Value::Attrs(a), AttrName::Static(name)) = (v, name) else { return None };
+        v = a.get(*name)?.peek()?;
+    }
+    Some(v.clone())
+}
+
 enum Resolved {
     Var(u32, u32),
     Global(Value),
@@ -1698,6 +1719,26 @@ mod tests {
         assert_eq!(canon_path("/a/./b/../c/"), "/a/c");
         assert_eq!(canon_path("/.."), "/");
         assert_eq!(canon_path("//x//y"), "/x/y");
+    }
+
+    #[test]
+    fn selections_from_constant_sets() {
+        use super::super::value::{AttrEntry, Attrs, Thunk, ThunkState};
+        let (a, b, lazy) = (Symbol::new("lower-test-a"), Symbol::new("lower-test-b"), Symbol::new("lower-test-lazy"));
+        let inner = Attrs::from_unsorted(vec![AttrEntry { name: b, pos: Pos::NONE, value: Thunk::Ready(Value::Int(7)) }]);
+        let outer = Attrs::from_unsorted(vec![
+            AttrEntry { name: a, pos: Pos::NONE, value: Thunk::Ready(Value::attrs(inner)) },
+            AttrEntry { name: lazy, pos: Pos::NONE, value: Thunk::Lazy(Thunk::new_cell(ThunkState::Blackhole)) },
+        ]);
+        let c = Expr::Const(Value::attrs(outer));
+        let path = |names: &[Symbol]| names.iter().map(|n| AttrName::Static(*n)).collect::<Vec<_>>();
+        assert!(matches!(constant_select(&c, &path(&[a, b])), Some(Value::Int(7))));
+        assert!(matches!(constant_select(&c, &path(&[a])), Some(Value::Attrs(_))));
+        // Missing names, values not known yet, and non-sets are left to the evaluator.
+        assert!(constant_select(&c, &path(&[b])).is_none());
+        assert!(constant_select(&c, &path(&[a, b, b])).is_none());
+        assert!(constant_select(&c, &path(&[lazy])).is_none());
+        assert!(constant_select(&Expr::Const(Value::Int(1)), &path(&[a])).is_none());
     }
 
     #[test]
