@@ -1263,7 +1263,7 @@ fn known_leaf(expr: &'static Expr, env: &Env) -> Option<Scalar> {
 /// An integer constant, or a variable whose value is a known integer (the `if` fast path,
 /// narrower than `known_leaf` and cheaper for it).
 #[inline(always)]
-fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
+pub(super) fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
     let v = match expr {
         Expr::Const(v) => v,
         Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek()?,

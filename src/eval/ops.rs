@@ -358,13 +358,22 @@ impl Evaluator {
                     .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?,
             };
             pieces.push(s);
-            v = match parts.next() {
-                Some(Part::Done(v)) => v,
-                Some(Part::Todo(e)) => self.eval(e, env)?,
-                None => break,
+            v = loop {
+                break match parts.next() {
+                    Some(Part::Done(v)) => v,
+                    Some(Part::Todo(e)) => {
+                        // `"${toString n}"` on a known integer: its digits go straight into the
+                        // result (the builtin cannot fail on an integer).
+                        if let Some(i) = to_string_of_known_int(e, env) {
+                            pieces.push_int(i);
+                            continue;
+                        }
+                        self.eval(e, env)?
+                    }
+                    None => return Ok(Value::String(pieces.join())),
+                };
             };
         }
-        Ok(Value::String(pieces.join()))
     }
 
     /// The numeric case of `concat_from`: integer addition (with overflow errors) until a float
@@ -629,67 +638,118 @@ impl Evaluator {
 /// The strings of a concatenation, kept until all are known so that the result is allocated
 /// once with its exact size. The first few live on the stack.
 pub struct Pieces {
-    inline: [Option<NixString>; 8],
+    /// The first `n` (at most `INLINE_PIECES`) are initialised.
+    inline: [std::mem::MaybeUninit<Piece>; INLINE_PIECES],
     n: usize,
-    spill: Vec<Option<NixString>>,
+    spill: Vec<Piece>,
     len: usize,
     with_context: usize,
+    /// How many pieces are integers.
+    ints: usize,
+}
+
+/// How many pieces a concatenation keeps on the stack.
+const INLINE_PIECES: usize = 12;
+
+/// One piece of a concatenation.
+enum Piece {
+    Str(NixString),
+    /// A separating space (`toString` of a list).
+    Space,
+    /// The decimal text of an integer (`"${toString n}"`), written straight into the result.
+    Int(i64),
 }
 
 impl Pieces {
     #[inline]
     pub fn new() -> Pieces {
-        Pieces { inline: Default::default(), n: 0, spill: Vec::new(), len: 0, with_context: 0 }
+        Pieces {
+            inline: [const { std::mem::MaybeUninit::uninit() }; INLINE_PIECES],
+            n: 0,
+            spill: Vec::new(),
+            len: 0,
+            with_context: 0,
+            ints: 0,
+        }
+    }
+
+    /// The pieces kept on the stack.
+    #[inline]
+    fn inline(&self) -> &[Piece] {
+        // SAFETY: the first `min(n, INLINE_PIECES)` pieces were written by `add`.
+        unsafe { std::slice::from_raw_parts(self.inline.as_ptr() as *const Piece, self.n.min(INLINE_PIECES)) }
+    }
+
+    #[inline]
+    fn add(&mut self, p: Piece) {
+        if self.n < INLINE_PIECES {
+            self.inline[self.n].write(p);
+        } else {
+            self.spill.push(p);
+        }
+        self.n += 1;
     }
 
     #[inline]
     pub fn push(&mut self, s: NixString) {
         self.len += s.len();
         self.with_context += s.has_context() as usize;
-        if self.n < self.inline.len() {
-            self.inline[self.n] = Some(s);
-        } else {
-            self.spill.push(Some(s));
-        }
-        self.n += 1;
+        self.add(Piece::Str(s));
     }
 
     /// A separating space (`toString` of a list).
     pub fn push_space(&mut self) {
         self.len += 1;
-        if self.n < self.inline.len() {
-            self.inline[self.n] = None;
-        } else {
-            self.spill.push(None);
-        }
-        self.n += 1;
+        self.add(Piece::Space);
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Option<NixString>> + Clone {
-        self.inline[..self.n.min(self.inline.len())].iter().chain(self.spill.iter())
+    /// The decimal text of `i`.
+    #[inline]
+    pub fn push_int(&mut self, i: i64) {
+        let mut buf = [0u8; 20];
+        self.len += super::value::format_int(i, &mut buf).len();
+        self.ints += 1;
+        self.add(Piece::Int(i));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Piece> + Clone {
+        self.inline().iter().chain(self.spill.iter())
     }
 
     /// The concatenated string. A single string comes back shared, not copied.
-    pub fn join(self) -> NixString {
-        if self.n == 1 {
-            if let Some(s) = &self.inline[0] {
+    pub fn join(&self) -> NixString {
+        let inline = self.inline();
+        if let [Piece::Str(s)] = inline {
+            if self.n == 1 {
                 return s.clone();
             }
         }
         let context = match self.with_context {
             0 => Context(None),
-            _ => Context::union_of(self.iter().flatten()),
+            _ => Context::union_of(self.iter().filter_map(|p| match p {
+                Piece::Str(s) => Some(s),
+                _ => None,
+            })),
         };
-        let mut slices: [&[u8]; 8] = [b""; 8];
-        if self.n <= slices.len() {
-            for (k, p) in self.iter().enumerate() {
-                slices[k] = match p {
-                    Some(s) => s.as_bytes(),
-                    None => b" ",
+        let mut storage;
+        let digits: &mut [[u8; 20]] = if self.ints > 0 {
+            storage = [[0u8; 20]; INLINE_PIECES];
+            &mut storage
+        } else {
+            &mut []
+        };
+        if self.n <= INLINE_PIECES {
+            let mut slices: [&[u8]; INLINE_PIECES] = [b""; INLINE_PIECES];
+            let mut bufs = digits.iter_mut();
+            for (p, slice) in inline.iter().zip(slices.iter_mut()) {
+                *slice = match p {
+                    Piece::Str(s) => s.as_bytes(),
+                    Piece::Space => b" ",
+                    Piece::Int(i) => super::value::format_int(*i, bufs.next().expect("a buffer per integer piece")),
                 };
             }
             // A long string being appended to (`acc + "..."` in a fold) grows in place.
-            if let Some(first) = &self.inline[0] {
+            if let Some(Piece::Str(first)) = inline.first() {
                 if first.should_append(self.len) {
                     return first.append(&slices[1..self.n], context);
                 }
@@ -699,11 +759,22 @@ impl Pieces {
         let mut buf = Vec::with_capacity(self.len);
         for p in self.iter() {
             match p {
-                Some(s) => buf.extend_from_slice(s.as_bytes()),
-                None => buf.push(b' '),
+                Piece::Str(s) => buf.extend_from_slice(s.as_bytes()),
+                Piece::Space => buf.push(b' '),
+                Piece::Int(i) => buf.extend_from_slice(super::value::format_int(*i, &mut [0u8; 20])),
             }
         }
         NixString::from_vec(buf, context)
+    }
+}
+
+impl Drop for Pieces {
+    fn drop(&mut self) {
+        let n = self.n.min(INLINE_PIECES);
+        for p in &mut self.inline[..n] {
+            // SAFETY: the first `n` pieces are initialised, and each is dropped once.
+            unsafe { p.assume_init_drop() }
+        }
     }
 }
 
@@ -732,4 +803,16 @@ fn int_pair(l: &Value, r: &Value) -> Option<(i64, i64)> {
         (Value::Int(a), Value::Int(b)) => Some((*a, *b)),
         _ => None,
     }
+}
+
+/// `toString n` (the builtin, not a shadowing binding) where `n` is a constant or a variable
+/// already holding an integer: that integer.
+#[inline]
+fn to_string_of_known_int(e: &'static Expr, env: &Env) -> Option<i64> {
+    let Expr::Call(d) = e else { return None };
+    let (Expr::Const(Value::PrimOp(op)), [arg]) = (&d.func, &d.args[..]) else { return None };
+    if op.name != "toString" {
+        return None;
+    }
+    super::known_int(arg, env)
 }
