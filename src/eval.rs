@@ -11,6 +11,7 @@
 //! and receive their arguments unevaluated; `ops` holds the operator semantics (arithmetic,
 //! comparison, equality, string coercion).
 
+pub mod attrs;
 pub mod cycles;
 pub mod env;
 pub mod escape;
@@ -279,7 +280,7 @@ impl Evaluator {
         self.check_stack()?;
         match v {
             Value::Attrs(a) => {
-                if !seen.insert(Rc::as_ptr(a) as usize) {
+                if !seen.insert(a.addr()) {
                     return Ok(());
                 }
                 for entry in a.iter() {
@@ -747,11 +748,15 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
-        let mut entries: Vec<AttrEntry> = Vec::with_capacity(def.statics.len() + def.dynamics.len());
+        // The static entries are written straight into the set in symbol order (`def.order`);
+        // building thunks evaluates nothing, so their order is not observable.
+        let mut attrs = Attrs::with_capacity(def.statics.len() + def.dynamics.len());
         let scope = if def.rec {
             let frame = self.rec_frame(def, env);
-            for (attr, value) in def.statics.iter().zip(frame.slots()) {
-                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value: value.clone() });
+            let slots = frame.slots();
+            for &i in def.order.iter() {
+                let attr = &def.statics[i as usize];
+                attrs.push_sorted(AttrEntry { name: attr.name, pos: attr.pos, value: slots[i as usize].clone() });
             }
             frame
         } else {
@@ -766,19 +771,32 @@ impl Evaluator {
             } else {
                 env.clone()
             };
-            for attr in def.statics.iter() {
+            for &i in def.order.iter() {
+                let attr = &def.statics[i as usize];
                 let value = match &attr.value {
                     AttrValue::Inherit(e) => self.thunk_of(e, env),
                     AttrValue::Expr(e) => self.thunk_of(e, &scope),
                 };
-                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value });
+                attrs.push_sorted(AttrEntry { name: attr.name, pos: attr.pos, value });
             }
             scope
         };
-        entries.sort_unstable_by_key(|e| e.name);
-        let mut attrs = Attrs::from_sorted(entries);
+        if !def.dynamics.is_empty() {
+            self.add_dynamic_attrs(def, &scope, &mut attrs)?;
+        }
+        if def.has_overrides {
+            if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
+                return self.apply_overrides(def, &scope, attrs, overrides);
+            }
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    /// Adds the dynamic attributes (`"${n}" = v;`) of a set literal, in order.
+    #[inline(never)]
+    fn add_dynamic_attrs(&mut self, def: &'static AttrsDef, scope: &Env, attrs: &mut Attrs) -> EvalResult<()> {
         for dynamic in def.dynamics.iter() {
-            let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
+            let name = self.eval(&dynamic.name, scope).map_err(|e| e.at(dynamic.pos))?;
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => {
@@ -807,15 +825,10 @@ impl Evaluator {
                 ))
                 .at(dynamic.pos));
             }
-            let value = self.thunk_of(&dynamic.value, &scope);
+            let value = self.thunk_of(&dynamic.value, scope);
             attrs.insert(AttrEntry { name, pos: dynamic.pos, value });
         }
-        if def.has_overrides {
-            if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
-                return self.apply_overrides(def, &scope, attrs, overrides);
-            }
-        }
-        Ok(Value::attrs(attrs))
+        Ok(())
     }
 
     /// The legacy `__overrides` attribute of recursive sets.

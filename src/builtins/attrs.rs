@@ -91,8 +91,7 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         return Ok(Value::Attrs(a));
     }
     remove.sort_unstable();
-    let entries: Vec<AttrEntry> = a.iter().filter(|e| remove.binary_search(&e.name).is_err()).cloned().collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    Ok(Value::attrs(Attrs::from_sorted_iter(a.iter().filter(|e| remove.binary_search(&e.name).is_err()).cloned())))
 }
 
 fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -122,9 +121,7 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = args[0].clone();
     let a = ev.arg_attrs(args, 1, "mapAttrs")?;
-    let entries = a
-        .iter()
-        .map(|e| {
+    let entries = a.iter().map(|e| {
             let f = f.clone();
             let name = e.name;
             let value = e.value.clone();
@@ -138,25 +135,24 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
                     ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
                 }),
             }
-        })
-        .collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+        });
+    Ok(Value::attrs(Attrs::from_sorted_iter(entries)))
 }
 
 fn intersect_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let a = ev.arg_attrs(args, 0, "intersectAttrs")?;
     if let Value::Opaque(o) = ev.arg(args, 1, "intersectAttrs")? {
         // Every attribute of an opaque value exists (`callPackage` on an overlaid package set).
-        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) }).collect();
-        return Ok(Value::attrs(Attrs::from_sorted(entries)));
+        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) });
+        return Ok(Value::attrs(Attrs::from_sorted_iter(entries)));
     }
     let b = ev.arg_attrs(args, 1, "intersectAttrs")?;
-    let entries: Vec<AttrEntry> = if a.len() < b.len() {
-        a.iter().filter_map(|e| b.get_entry(e.name).cloned()).collect()
+    let set = if a.len() < b.len() {
+        Attrs::from_sorted_iter(a.iter().filter_map(|e| b.get_entry(e.name).cloned()))
     } else {
-        b.iter().filter(|e| a.contains(e.name)).cloned().collect()
+        Attrs::from_sorted_iter(b.iter().filter(|e| a.contains(e.name)).cloned())
     };
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    Ok(Value::attrs(set))
 }
 
 fn cat_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
