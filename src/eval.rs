@@ -615,23 +615,25 @@ impl Evaluator {
     ) -> EvalResult {
         let mut v = self.eval_operand(target, env)?;
         for (i, name) in path.iter().enumerate() {
-            // The common case: a static name present in a set (forced in place, no clones).
-            if let (AttrName::Static(s), Value::Attrs(a)) = (name, &v) {
-                if let Some(t) = a.get(*s) {
+            let sym = match name {
+                AttrName::Static(s) => Some(*s),
+                AttrName::Dynamic(_) => self.attr_name(name, env).map_err(|e| e.at(pos))?,
+            };
+            // The common case: a name present in a set (forced in place, no clones).
+            if let (Some(s), Value::Attrs(a)) = (sym, &v) {
+                if let Some(t) = a.get(s) {
                     let x = match self.force(t) {
                         Ok(x) => x,
                         Err(e) => {
                             let e = e.at(pos);
-                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, Some(*s)))));
+                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, Some(s)))));
                         }
                     };
                     v = x;
                     continue;
                 }
             }
-            let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
-                (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
                 (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
@@ -750,15 +752,16 @@ impl Evaluator {
     fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
         // The static entries are written straight into the set in symbol order (`def.order`);
         // building thunks evaluates nothing, so their order is not observable.
-        let mut attrs = Attrs::with_capacity(def.statics.len() + def.dynamics.len());
-        let scope = if def.rec {
+        let (n, extra) = (def.statics.len(), def.dynamics.len());
+        let (mut attrs, scope) = if def.rec {
             let frame = self.rec_frame(def, env);
             let slots = frame.slots();
-            for &i in def.order.iter() {
-                let attr = &def.statics[i as usize];
-                attrs.push_sorted(AttrEntry { name: attr.name, pos: attr.pos, value: slots[i as usize].clone() });
-            }
-            frame
+            let attrs = Attrs::build_sorted(n, extra, |k| {
+                let i = def.order[k] as usize;
+                let attr = &def.statics[i];
+                AttrEntry { name: attr.name, pos: attr.pos, value: slots[i].clone() }
+            });
+            (attrs, frame)
         } else {
             let scope = if def.opens_frame {
                 let frame = Env::blank(def.sources.len(), env);
@@ -771,15 +774,15 @@ impl Evaluator {
             } else {
                 env.clone()
             };
-            for &i in def.order.iter() {
-                let attr = &def.statics[i as usize];
+            let attrs = Attrs::build_sorted(n, extra, |k| {
+                let attr = &def.statics[def.order[k] as usize];
                 let value = match &attr.value {
                     AttrValue::Inherit(e) => self.thunk_of(e, env),
                     AttrValue::Expr(e) => self.thunk_of(e, &scope),
                 };
-                attrs.push_sorted(AttrEntry { name: attr.name, pos: attr.pos, value });
-            }
-            scope
+                AttrEntry { name: attr.name, pos: attr.pos, value }
+            });
+            (attrs, scope)
         };
         if !def.dynamics.is_empty() {
             self.add_dynamic_attrs(def, &scope, &mut attrs)?;

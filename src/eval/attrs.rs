@@ -218,11 +218,21 @@ impl Attrs {
         *self = copy;
     }
 
-    /// Appends clones of `entries` into room already reserved.
+    /// Appends clones of `entries` into room already reserved (checked once).
     #[inline]
     fn extend_room(&mut self, entries: &[AttrEntry]) {
-        for e in entries {
-            self.push_room(e.clone());
+        let h = self.header();
+        let len = h.len as usize;
+        assert!(h.strong.get() == 1 && entries.len() <= (h.cap - h.len) as usize, "attribute set not writable");
+        let dst = self.entries_ptr();
+        // SAFETY: slots `len..len + entries.len()` are within the block and uninitialised; the
+        // set is unique and borrowed mutably, so no reference into it exists. `len` is raised
+        // once at the end: should a clone panic, the entries written are leaked, never read.
+        unsafe {
+            for (k, e) in entries.iter().enumerate() {
+                dst.add(len + k).write(e.clone());
+            }
+            (*self.0.as_ptr()).len += entries.len() as u32;
         }
     }
 
@@ -252,6 +262,27 @@ impl Attrs {
         let mut set = Attrs::alloc(entries.len(), None);
         for e in entries {
             set.push_room(e);
+        }
+        set
+    }
+
+    /// Builds a set of `n` entries, entry `i` made by `entry(i)`; they must come sorted by
+    /// symbol without duplicates. Room for `extra` more is left (for [`Attrs::insert`]).
+    #[inline]
+    pub fn build_sorted(n: usize, extra: usize, mut entry: impl FnMut(usize) -> AttrEntry) -> Attrs {
+        let set = Attrs::alloc(n + extra, None);
+        let h = set.0.as_ptr();
+        let dst = set.entries_ptr();
+        for i in 0..n {
+            let e = entry(i);
+            // SAFETY: `i < n <= cap`, so slot `i` is in the block and not initialised yet; the
+            // set is not shared (made here) and no reference into it exists. `len` counts the
+            // entries written so far, so a panic in `entry` leaves a valid set to drop.
+            unsafe {
+                debug_assert!(i == 0 || (*dst.add(i - 1)).name < e.name);
+                dst.add(i).write(e);
+                (*h).len = i as u32 + 1;
+            }
         }
         set
     }
@@ -379,10 +410,23 @@ impl Attrs {
     }
     /// Entries in lexicographic order of their names, as Nix shows them.
     pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
+        let flat = self.flat();
+        // Large sets holding a good share of all symbols: place each entry by its name's rank
+        // among all symbols (no string comparisons, no sort).
+        if flat.len() >= 32 && Symbol::count() <= flat.len() * 8 {
+            return Symbol::with_name_ranks(|rank| {
+                let mut at = vec![u32::MAX; rank.len()];
+                for (i, e) in flat.iter().enumerate() {
+                    at[rank[e.name.0 as usize] as usize] = i as u32;
+                }
+                let mut out = Vec::with_capacity(flat.len());
+                out.extend(at.into_iter().filter(|&i| i != u32::MAX).map(|i| &flat[i as usize]));
+                out
+            });
+        }
         // Sort (first eight bytes of the name as a big-endian integer, index) pairs, which order
         // like the names except among names sharing those eight bytes; such runs are then
         // sorted on the whole names.
-        let flat = self.flat();
         Symbol::with_names(|names| {
             let mut keyed: Vec<(u64, u32)> = flat
                 .iter()
@@ -613,6 +657,19 @@ mod tests {
         let a = set(&names);
         let sorted: Vec<&str> = a.sorted_by_name().iter().map(|e| e.name.as_str()).collect();
         let mut expected: Vec<&str> = names.to_vec();
+        expected.sort();
+        assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn large_sets_sort_by_name_like_small_ones() {
+        // Enough names that the rank-based order is used, interned out of name order.
+        let names: Vec<String> = (0..Symbol::count() + 500).rev().map(|i| format!("attrs-test-rank-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let a = set(&refs);
+        assert!(a.len() * 8 >= Symbol::count());
+        let sorted: Vec<&str> = a.sorted_by_name().iter().map(|e| e.name.as_str()).collect();
+        let mut expected = refs.clone();
         expected.sort();
         assert_eq!(sorted, expected);
     }
