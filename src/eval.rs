@@ -586,6 +586,15 @@ impl Evaluator {
         match name {
             AttrName::Static(s) => Ok(Some(*s)),
             AttrName::Dynamic(e) => {
+                // A variable already holding a string without context (`s.${name}`): its symbol
+                // without cloning the value.
+                if let Expr::Var { depth, slot, .. } = e {
+                    if let Some(Value::String(s)) = lookup(env, *depth, *slot).peek() {
+                        if !s.has_context() {
+                            return Ok(Some(s.to_symbol()));
+                        }
+                    }
+                }
                 let v = self.eval(e, env)?;
                 match v {
                     Value::String(s) => {

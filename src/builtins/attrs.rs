@@ -91,12 +91,18 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         return Ok(Value::Attrs(a));
     }
     remove.sort_unstable();
-    Ok(Value::attrs(Attrs::from_sorted_iter(a.iter().filter(|e| remove.binary_search(&e.name).is_err()).cloned())))
+    // Both sides are sorted by symbol: one walk along them.
+    let mut doomed = remove.iter().copied().peekable();
+    let kept = a.iter().filter(|e| {
+        while doomed.next_if(|&r| r < e.name).is_some() {}
+        doomed.peek() != Some(&e.name)
+    });
+    Ok(Value::attrs(Attrs::from_sorted_iter(kept.cloned())))
 }
 
 fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let list = ev.arg_list(args, 0, "listToAttrs")?;
-    let mut entries = Vec::with_capacity(list.0.len());
+    let mut set = Attrs::with_capacity(list.0.len());
     for t in list.0.iter() {
         let item = ev.force_attrs(t, "while evaluating an element of the list passed to builtins.listToAttrs")?;
         let name = match item.get(sym::name) {
@@ -110,12 +116,11 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             Some(v) => v,
             None => return Err(missing_attr(sym::value, &item)),
         };
-        entries.push(AttrEntry { name: name.to_symbol(), pos: value.pos, value: value.value.clone() });
+        set.push_unsorted(AttrEntry { name: name.to_symbol(), pos: value.pos, value: value.value.clone() });
     }
-    // Stable sort keeps the first of duplicate names first; `from_unsorted` keeps the first.
-    entries.sort_by_key(|e| e.name);
-    entries.dedup_by_key(|e| e.name);
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    // As in CppNix, the first of duplicate names wins.
+    set.sort_first_wins();
+    Ok(Value::attrs(set))
 }
 
 fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

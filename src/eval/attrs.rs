@@ -266,6 +266,43 @@ impl Attrs {
         set
     }
 
+    /// Appends an entry in any order; [`Attrs::sort_first_wins`] must follow before the set is
+    /// read or shared.
+    #[inline]
+    pub fn push_unsorted(&mut self, e: AttrEntry) {
+        let h = self.header();
+        if !(h.strong.get() == 1 && h.len < h.cap && h.layer.is_none()) {
+            self.make_writable(1);
+        }
+        self.push_room(e);
+    }
+
+    /// Sorts entries appended by [`Attrs::push_unsorted`] by symbol; of entries with the same
+    /// name, the first appended is kept.
+    pub fn sort_first_wins(&mut self) {
+        let es = self.own_mut();
+        if es.windows(2).all(|w| w[0].name < w[1].name) {
+            return;
+        }
+        // Stable: the first of equal names stays first.
+        es.sort_by_key(|e| e.name);
+        let mut last = 0;
+        for r in 1..es.len() {
+            if es[r].name != es[last].name {
+                last += 1;
+                es.swap(last, r);
+            }
+        }
+        let keep = last + 1;
+        let len = es.len();
+        // SAFETY: the set is unique (checked by `own_mut`) and borrowed mutably; entries
+        // `keep..len` are initialised duplicates, dropped once here and then no longer counted.
+        unsafe {
+            (*self.0.as_ptr()).len = keep as u32;
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(self.entries_ptr().add(keep), len - keep));
+        }
+    }
+
     /// Builds a set of `n` entries, entry `i` made by `entry(i)`; they must come sorted by
     /// symbol without duplicates. Room for `extra` more is left (for [`Attrs::insert`]).
     #[inline]
@@ -659,6 +696,21 @@ mod tests {
         let mut expected: Vec<&str> = names.to_vec();
         expected.sort();
         assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn unsorted_pushes_keep_the_first_of_each_name() {
+        let names = ["attrs-test-fw-c", "attrs-test-fw-a", "attrs-test-fw-c", "attrs-test-fw-b", "attrs-test-fw-a"];
+        let mut a = Attrs::with_capacity(2);
+        for (i, n) in names.iter().enumerate() {
+            a.push_unsorted(AttrEntry { name: Symbol::new(n), pos: Pos::NONE, value: Thunk::Ready(Value::Int(i as i64)) });
+        }
+        a.sort_first_wins();
+        assert_eq!(a.len(), 3);
+        assert!(a.iter().zip(a.iter().skip(1)).all(|(x, y)| x.name < y.name));
+        assert_eq!(value_of(&a, names[0]), Some(0));
+        assert_eq!(value_of(&a, names[1]), Some(1));
+        assert_eq!(value_of(&a, names[3]), Some(3));
     }
 
     #[test]
