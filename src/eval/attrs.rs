@@ -420,13 +420,19 @@ impl Attrs {
     }
     /// The entries of a layered set merged into one flat set (not cached).
     fn merged(&self) -> Attrs {
-        // Merge the layers' own entries from the top down (upper layers win), then lay the
-        // result over the first flat (or already merged) set below.
-        let Some(top) = self.layer() else { return self.clone() };
+        match self.layer() {
+            None => self.clone(),
+            Some(l) => l.base.merged_under(self.own()),
+        }
+    }
+    /// This set's entries with sorted entries `top` laid over them (`top` wins), as one flat
+    /// set. The layers' own entries are merged from the top down (upper layers win), then the
+    /// result is laid over the first flat (or already merged) set below in one copy.
+    fn merged_under(&self, top: &[AttrEntry]) -> Attrs {
         let mut acc: Option<Attrs> = None;
-        let mut at: &Attrs = &top.base;
+        let mut at: &Attrs = self;
         loop {
-            let over = acc.as_ref().map_or(self.own(), |a| a.own());
+            let over = acc.as_ref().map_or(top, |a| a.own());
             match at.layer() {
                 None => return update_slices(at.own(), over),
                 Some(l) => {
@@ -519,8 +525,8 @@ impl Attrs {
         let top = other.flat();
         if top.len() * 16 > base.len() || depth >= MAX_LAYERS {
             return match base.layer() {
-                Some(l) if l.flat.get().is_none() => update_slices(base.merged().own(), top),
-                _ => update_slices(base.flat(), top),
+                None => update_slices(base.own(), top),
+                Some(_) => base.merged_under(top),
             };
         }
         let added = top.iter().filter(|e| !base.contains(e.name)).count();
