@@ -426,20 +426,25 @@ impl Attrs {
         }
     }
     /// This set's entries with sorted entries `top` laid over them (`top` wins), as one flat
-    /// set. The layers' own entries are merged from the top down (upper layers win), then the
-    /// result is laid over the first flat (or already merged) set below in one copy.
+    /// set, copying the entries of the set below the layers once.
     fn merged_under(&self, top: &[AttrEntry]) -> Attrs {
+        let (acc, bottom) = self.layers_over(top);
+        update_slices(bottom.own(), acc.as_ref().map_or(top, |a| a.own()))
+    }
+    /// The own entries of this set's layers merged from the top down (upper layers win) with
+    /// `top` laid over them (`None`: just `top`), and the first flat (or already merged) set
+    /// below them.
+    fn layers_over(&self, top: &[AttrEntry]) -> (Option<Attrs>, &Attrs) {
         let mut acc: Option<Attrs> = None;
         let mut at: &Attrs = self;
         loop {
-            let over = acc.as_ref().map_or(top, |a| a.own());
             match at.layer() {
-                None => return update_slices(at.own(), over),
+                None => return (acc, at),
                 Some(l) => {
                     if let Some(flat) = l.flat.get() {
-                        return update_slices(flat.own(), over);
+                        return (acc, flat);
                     }
-                    let next = update_slices(at.own(), over);
+                    let next = update_slices(at.own(), acc.as_ref().map_or(top, |a| a.own()));
                     acc = Some(next);
                     at = &l.base;
                 }
@@ -520,15 +525,32 @@ impl Attrs {
 
     /// `base // other`: laid over the shared `base` when `other` is small next to it,
     /// otherwise a flat set.
+    ///
+    /// Layers stack at most [`MAX_LAYERS`] deep. Past that, the layers' entries (with
+    /// `other`'s) are merged into one layer over the flat set below them while they remain
+    /// small next to it, so that a set grown one name at a time copies its bulk only after a
+    /// number of additions proportional to its size.
     pub fn update_shared(base: &Attrs, other: &Attrs) -> Attrs {
-        let depth = base.layer().map_or(0, |l| l.depth);
         let top = other.flat();
-        if top.len() * 16 > base.len() || depth >= MAX_LAYERS {
-            return match base.layer() {
-                None => update_slices(base.own(), top),
-                Some(_) => base.merged_under(top),
-            };
+        let depth = match base.layer() {
+            None if top.len() * 16 > base.len() => return update_slices(base.own(), top),
+            None => 0,
+            Some(_) if top.len() * 16 > base.len() => return base.merged_under(top),
+            Some(l) => l.depth,
+        };
+        if depth >= MAX_LAYERS {
+            let (acc, bottom) = base.layers_over(top);
+            let over = acc.as_ref().map_or(top, |a| a.own());
+            if over.len() * 16 > bottom.len() {
+                return update_slices(bottom.own(), over);
+            }
+            return Attrs::layered(bottom, over, 0);
         }
+        Attrs::layered(base, top, depth)
+    }
+
+    /// Sorted entries `top` laid over `base` (`depth` layers deep) as a new layer.
+    fn layered(base: &Attrs, top: &[AttrEntry], depth: u32) -> Attrs {
         let added = top.iter().filter(|e| !base.contains(e.name)).count();
         let layer = Layer { base: base.clone(), len: base.len() + added, depth: depth + 1, flat: OnceCell::new() };
         let mut set = Attrs::alloc(top.len(), Some(Box::new(layer)));
@@ -692,6 +714,32 @@ mod tests {
         assert_eq!(value_of(&inserted, refs[0]), Some(-1));
         assert_eq!(inserted.len(), flat.len());
         assert_eq!(inserted.into_entries().len(), flat.len());
+    }
+
+    #[test]
+    fn sets_grown_one_name_at_a_time_agree_with_flat_ones() {
+        let names: Vec<String> = (0..1200).map(|i| format!("attrs-test-grow-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let mut layered = set(&refs[..1000]);
+        let mut flat = set(&refs[..1000]);
+        for k in 0..200 {
+            // Alternately a new name and a replaced one, so that layers collapse into one
+            // layer over the bulk many times before the bulk is copied.
+            let name = if k % 2 == 0 { refs[1000 + k] } else { refs[(k * 13) % 1000] };
+            let top = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new(name), pos: Pos::NONE, value: Thunk::Ready(Value::Int(5000 + k as i64)) }]);
+            layered = Attrs::update_shared(&layered, &top);
+            flat = flat.update(&top);
+            assert_eq!(layered.len(), flat.len(), "after {k} steps");
+            assert!(layered.layer().map_or(0, |l| l.depth) <= MAX_LAYERS);
+            if k % 25 == 0 {
+                for n in &refs {
+                    assert_eq!(value_of(&layered, n), value_of(&flat, n), "{n} after {k} steps");
+                }
+            }
+        }
+        let l: Vec<(Symbol, Option<i64>)> = layered.iter().map(|e| (e.name, value_of(&layered, e.name.as_str()))).collect();
+        let f: Vec<(Symbol, Option<i64>)> = flat.iter().map(|e| (e.name, value_of(&flat, e.name.as_str()))).collect();
+        assert_eq!(l, f);
     }
 
     #[test]
