@@ -127,20 +127,20 @@ fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = args[0].clone();
     let a = ev.arg_attrs(args, 1, "mapAttrs")?;
     let entries = a.iter().map(|e| {
-            let f = f.clone();
-            let name = e.name;
-            let value = e.value.clone();
-            AttrEntry {
-                name,
-                // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
-                pos: Pos::NONE,
-                // The name's string is only made if the value is demanded.
-                value: Thunk::new_native(move |ev: &mut Evaluator| {
-                    let fv = ev.force(&f)?;
-                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
-                }),
-            }
-        });
+        let f = f.clone();
+        let name = e.name;
+        let value = e.value.clone();
+        AttrEntry {
+            name,
+            // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
+            pos: Pos::NONE,
+            // The name's string is only made if the value is demanded.
+            value: Thunk::new_native(move |ev: &mut Evaluator| {
+                let fv = ev.force(&f)?;
+                ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
+            }),
+        }
+    });
     Ok(Value::attrs(Attrs::from_sorted_iter(entries)))
 }
 

@@ -726,7 +726,8 @@ mod tests {
             // Alternately a new name and a replaced one, so that layers collapse into one
             // layer over the bulk many times before the bulk is copied.
             let name = if k % 2 == 0 { refs[1000 + k] } else { refs[(k * 13) % 1000] };
-            let top = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new(name), pos: Pos::NONE, value: Thunk::Ready(Value::Int(5000 + k as i64)) }]);
+            let value = Thunk::Ready(Value::Int(5000 + k as i64));
+            let top = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new(name), pos: Pos::NONE, value }]);
             layered = Attrs::update_shared(&layered, &top);
             flat = flat.update(&top);
             assert_eq!(layered.len(), flat.len(), "after {k} steps");
@@ -820,7 +821,8 @@ mod tests {
     #[test]
     fn values_are_dropped_with_the_last_reference() {
         let cell = Thunk::new_cell(super::super::value::ThunkState::Done(Value::Null));
-        let a = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new("attrs-test-drop"), pos: Pos::NONE, value: Thunk::Lazy(cell.clone()) }]);
+        let value = Thunk::Lazy(cell.clone());
+        let a = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new("attrs-test-drop"), pos: Pos::NONE, value }]);
         let b = a.clone();
         assert_eq!(std::rc::Rc::strong_count(&cell), 2);
         drop(a);
