@@ -236,7 +236,7 @@ impl Evaluator {
     pub fn arg(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult {
         self.force(&args[idx]).map_err(|e| arg_frame(e, idx, name))
     }
-    pub fn arg_attrs(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<Rc<Attrs>> {
+    pub fn arg_attrs(&mut self, args: &[Thunk], idx: usize, name: &str) -> EvalResult<Attrs> {
         match self.arg(args, idx, name)? {
             Value::Attrs(a) => Ok(a),
             other => Err(arg_frame(type_err("a set", &other), idx, name)),
@@ -305,7 +305,7 @@ impl Evaluator {
         }
     }
     /// Forces a thunk to a set, with a context message on failure.
-    pub fn force_attrs(&mut self, t: &Thunk, ctx: &str) -> EvalResult<Rc<Attrs>> {
+    pub fn force_attrs(&mut self, t: &Thunk, ctx: &str) -> EvalResult<Attrs> {
         match self.force(t).map_err(|e| e.frame(Pos::NONE, ctx.to_string()))? {
             Value::Attrs(a) => Ok(a),
             other => Err(type_err("a set", &other).frame(Pos::NONE, ctx.to_string())),

@@ -11,6 +11,7 @@
 //! and receive their arguments unevaluated; `ops` holds the operator semantics (arithmetic,
 //! comparison, equality, string coercion).
 
+pub mod attrs;
 pub mod cycles;
 pub mod env;
 pub mod escape;
@@ -305,7 +306,7 @@ impl Evaluator {
         self.check_stack()?;
         match v {
             Value::Attrs(a) => {
-                if !seen.insert(Rc::as_ptr(a) as usize) {
+                if !seen.insert(a.addr()) {
                     return Ok(());
                 }
                 for entry in a.iter() {
@@ -633,6 +634,15 @@ impl Evaluator {
         match name {
             AttrName::Static(s) => Ok(Some(*s)),
             AttrName::Dynamic(e) => {
+                // A variable already holding a string without context (`s.${name}`): its symbol
+                // without cloning the value.
+                if let Expr::Var { depth, slot, .. } = e {
+                    if let Some(Value::String(s)) = lookup(env, *depth, *slot).peek() {
+                        if !s.has_context() {
+                            return Ok(Some(s.to_symbol()));
+                        }
+                    }
+                }
                 let v = self.eval(e, env)?;
                 match v {
                     Value::String(s) => {
@@ -662,23 +672,25 @@ impl Evaluator {
     ) -> EvalResult {
         let mut v = self.eval_operand(target, env)?;
         for (i, name) in path.iter().enumerate() {
-            // The common case: a static name present in a set (forced in place, no clones).
-            if let (AttrName::Static(s), Value::Attrs(a)) = (name, &v) {
-                if let Some(t) = a.get(*s) {
+            let sym = match name {
+                AttrName::Static(s) => Some(*s),
+                AttrName::Dynamic(_) => self.attr_name(name, env).map_err(|e| e.at(pos))?,
+            };
+            // The common case: a name present in a set (forced in place, no clones).
+            if let (Some(s), Value::Attrs(a)) = (sym, &v) {
+                if let Some(t) = a.get(s) {
                     let x = match self.force(t) {
                         Ok(x) => x,
                         Err(e) => {
                             let e = e.at(pos);
-                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, Some(*s)))));
+                            return Err(e.frame(pos, format!("while evaluating the attribute '{}'", show_path(path, i, Some(s)))));
                         }
                     };
                     v = x;
                     continue;
                 }
             }
-            let sym = self.attr_name(name, env).map_err(|e| e.at(pos))?;
             let found = match (&v, sym) {
-                (Value::Attrs(a), Some(s)) => a.get(s).cloned(),
                 (Value::Opaque(o), Some(s)) => Some(opaque::select(o, s)),
                 _ => None,
             };
@@ -795,13 +807,18 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_attrs(&mut self, def: &'static AttrsDef, env: &Env) -> EvalResult {
-        let mut entries: Vec<AttrEntry> = Vec::with_capacity(def.statics.len() + def.dynamics.len());
-        let scope = if def.rec {
+        // The static entries are written straight into the set in symbol order (`def.order`);
+        // building thunks evaluates nothing, so their order is not observable.
+        let (n, extra) = (def.statics.len(), def.dynamics.len());
+        let (mut attrs, scope) = if def.rec {
             let frame = self.rec_frame(def, env);
-            for (attr, value) in def.statics.iter().zip(frame.slots()) {
-                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value: value.clone() });
-            }
-            frame
+            let slots = frame.slots();
+            let attrs = Attrs::build_sorted(n, extra, |k| {
+                let i = def.order[k] as usize;
+                let attr = &def.statics[i];
+                AttrEntry { name: attr.name, pos: attr.pos, value: slots[i].clone() }
+            });
+            (attrs, frame)
         } else {
             let scope = if def.opens_frame {
                 let frame = Env::blank(def.sources.len(), env);
@@ -814,19 +831,32 @@ impl Evaluator {
             } else {
                 env.clone()
             };
-            for attr in def.statics.iter() {
+            let attrs = Attrs::build_sorted(n, extra, |k| {
+                let attr = &def.statics[def.order[k] as usize];
                 let value = match &attr.value {
                     AttrValue::Inherit(e) => self.thunk_of(e, env),
                     AttrValue::Expr(e) => self.thunk_of(e, &scope),
                 };
-                entries.push(AttrEntry { name: attr.name, pos: attr.pos, value });
-            }
-            scope
+                AttrEntry { name: attr.name, pos: attr.pos, value }
+            });
+            (attrs, scope)
         };
-        entries.sort_unstable_by_key(|e| e.name);
-        let mut attrs = Attrs::from_sorted(entries);
+        if !def.dynamics.is_empty() {
+            self.add_dynamic_attrs(def, &scope, &mut attrs)?;
+        }
+        if def.has_overrides {
+            if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
+                return self.apply_overrides(def, &scope, attrs, overrides);
+            }
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    /// Adds the dynamic attributes (`"${n}" = v;`) of a set literal, in order.
+    #[inline(never)]
+    fn add_dynamic_attrs(&mut self, def: &'static AttrsDef, scope: &Env, attrs: &mut Attrs) -> EvalResult<()> {
         for dynamic in def.dynamics.iter() {
-            let name = self.eval(&dynamic.name, &scope).map_err(|e| e.at(dynamic.pos))?;
+            let name = self.eval(&dynamic.name, scope).map_err(|e| e.at(dynamic.pos))?;
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => {
@@ -855,15 +885,10 @@ impl Evaluator {
                 ))
                 .at(dynamic.pos));
             }
-            let value = self.thunk_of(&dynamic.value, &scope);
+            let value = self.thunk_of(&dynamic.value, scope);
             attrs.insert(AttrEntry { name, pos: dynamic.pos, value });
         }
-        if def.has_overrides {
-            if let Some(overrides) = attrs.get(Symbol::new("__overrides")).cloned() {
-                return self.apply_overrides(def, &scope, attrs, overrides);
-            }
-        }
-        Ok(Value::attrs(attrs))
+        Ok(())
     }
 
     /// The legacy `__overrides` attribute of recursive sets.

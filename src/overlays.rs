@@ -85,7 +85,7 @@ pub struct Layer {
     /// The attributes it returned, once applied.
     pub defines: Option<Vec<Symbol>>,
     /// What it returned (its attributes wrapped), from its first application.
-    pub out: Option<Rc<Attrs>>,
+    pub out: Option<Attrs>,
     pub reads: Vec<Read>,
     /// Definitions that were forced (evaluation observed).
     pub evaluated: Vec<Symbol>,
@@ -122,7 +122,7 @@ pub struct Scope {
     /// How the nested set is reached (`pythonPackagesExtensions`), none for the top set.
     pub via: Option<String>,
     /// The base's attributes as the first layer saw them.
-    pub base_attrs: Option<Rc<Attrs>>,
+    pub base_attrs: Option<Attrs>,
     pub layers: Vec<Layer>,
 }
 
@@ -301,7 +301,7 @@ fn apply_layers(
                 .at(pos)
                 .frame(pos, "while applying this overlay (an overlay must return a set of attributes)"));
         };
-        let wrapped = Rc::new(wrap_attrs(rec, scope, i, &out));
+        let wrapped = wrap_attrs(rec, scope, i, &out);
         {
             let mut r = rec.borrow_mut();
             let l = &mut r.scopes[scope].layers[i];
@@ -310,7 +310,7 @@ fn apply_layers(
                 l.out = Some(wrapped.clone());
             }
         }
-        cur = Rc::new(cur.update(&wrapped));
+        cur = cur.update(&wrapped);
         combined = combined.update(&wrapped);
     }
     if scope == 0 {
@@ -594,7 +594,7 @@ pub fn value_id(v: &Value) -> Option<usize> {
     match v {
         Value::Lambda(c) => Some(Rc::as_ptr(c) as usize),
         Value::PrimOpApp(a) => Some(Rc::as_ptr(a) as *const u8 as usize),
-        Value::Attrs(a) => Some(Rc::as_ptr(a) as *const u8 as usize),
+        Value::Attrs(a) => Some(a.addr()),
         _ => None,
     }
 }

@@ -107,7 +107,7 @@ fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>, key: O
         Value::String(s) => write_string_literal_bytes(out, s.as_bytes()),
         Value::Path(p) => out.extend_from_slice(p.as_bytes()),
         Value::Attrs(a) => {
-            if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
+            if !a.is_empty() && !seen.insert(a.addr()) {
                 out.extend_from_slice("«repeated»".as_bytes());
                 return;
             }

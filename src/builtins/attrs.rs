@@ -91,13 +91,18 @@ fn remove_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         return Ok(Value::Attrs(a));
     }
     remove.sort_unstable();
-    let entries: Vec<AttrEntry> = a.iter().filter(|e| remove.binary_search(&e.name).is_err()).cloned().collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    // Both sides are sorted by symbol: one walk along them.
+    let mut doomed = remove.iter().copied().peekable();
+    let kept = a.iter().filter(|e| {
+        while doomed.next_if(|&r| r < e.name).is_some() {}
+        doomed.peek() != Some(&e.name)
+    });
+    Ok(Value::attrs(Attrs::from_sorted_iter(kept.cloned())))
 }
 
 fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let list = ev.arg_list(args, 0, "listToAttrs")?;
-    let mut entries = Vec::with_capacity(list.0.len());
+    let mut set = Attrs::with_capacity(list.0.len());
     for t in list.0.iter() {
         let item = ev.force_attrs(t, "while evaluating an element of the list passed to builtins.listToAttrs")?;
         let name = match item.get(sym::name) {
@@ -111,52 +116,48 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             Some(v) => v,
             None => return Err(missing_attr(sym::value, &item)),
         };
-        entries.push(AttrEntry { name: name.to_symbol(), pos: value.pos, value: value.value.clone() });
+        set.push_unsorted(AttrEntry { name: name.to_symbol(), pos: value.pos, value: value.value.clone() });
     }
-    // Stable sort keeps the first of duplicate names first; `from_unsorted` keeps the first.
-    entries.sort_by_key(|e| e.name);
-    entries.dedup_by_key(|e| e.name);
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    // As in CppNix, the first of duplicate names wins.
+    set.sort_first_wins();
+    Ok(Value::attrs(set))
 }
 
 fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = args[0].clone();
     let a = ev.arg_attrs(args, 1, "mapAttrs")?;
-    let entries = a
-        .iter()
-        .map(|e| {
-            let f = f.clone();
-            let name = e.name;
-            let value = e.value.clone();
-            AttrEntry {
-                name,
-                // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
-                pos: Pos::NONE,
-                // The name's string is only made if the value is demanded.
-                value: Thunk::new_native(move |ev: &mut Evaluator| {
-                    let fv = ev.force(&f)?;
-                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
-                }),
-            }
-        })
-        .collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    let entries = a.iter().map(|e| {
+        let f = f.clone();
+        let name = e.name;
+        let value = e.value.clone();
+        AttrEntry {
+            name,
+            // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
+            pos: Pos::NONE,
+            // The name's string is only made if the value is demanded.
+            value: Thunk::new_native(move |ev: &mut Evaluator| {
+                let fv = ev.force(&f)?;
+                ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
+            }),
+        }
+    });
+    Ok(Value::attrs(Attrs::from_sorted_iter(entries)))
 }
 
 fn intersect_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let a = ev.arg_attrs(args, 0, "intersectAttrs")?;
     if let Value::Opaque(o) = ev.arg(args, 1, "intersectAttrs")? {
         // Every attribute of an opaque value exists (`callPackage` on an overlaid package set).
-        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) }).collect();
-        return Ok(Value::attrs(Attrs::from_sorted(entries)));
+        let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: e.pos, value: crate::eval::opaque::select(&o, e.name) });
+        return Ok(Value::attrs(Attrs::from_sorted_iter(entries)));
     }
     let b = ev.arg_attrs(args, 1, "intersectAttrs")?;
-    let entries: Vec<AttrEntry> = if a.len() < b.len() {
-        a.iter().filter_map(|e| b.get_entry(e.name).cloned()).collect()
+    let set = if a.len() < b.len() {
+        Attrs::from_sorted_iter(a.iter().filter_map(|e| b.get_entry(e.name).cloned()))
     } else {
-        b.iter().filter(|e| a.contains(e.name)).cloned().collect()
+        Attrs::from_sorted_iter(b.iter().filter(|e| a.contains(e.name)).cloned())
     };
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    Ok(Value::attrs(set))
 }
 
 fn cat_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {

@@ -93,7 +93,16 @@ pub fn first_elem(ctx: &Context) -> Option<Elem<'_>> {
 }
 
 /// The error of `forceStringNoCtx` when `s` has a context (no trace frame).
+#[inline]
 pub fn check_no_context(s: &NixString) -> Result<(), EvalError> {
+    if !s.has_context() {
+        return Ok(());
+    }
+    context_not_allowed(s)
+}
+
+#[cold]
+fn context_not_allowed(s: &NixString) -> Result<(), EvalError> {
     match first_elem(s.context()) {
         None => Ok(()),
         Some(e) => Err(EvalError::eval(format!(

@@ -464,7 +464,7 @@ fn get_path(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<V
     Ok(Some(cur))
 }
 
-fn ready_attrs(t: &Thunk) -> Option<std::rc::Rc<crate::eval::value::Attrs>> {
+fn ready_attrs(t: &Thunk) -> Option<crate::eval::value::Attrs> {
     match t.value_if_ready() {
         Some(Value::Attrs(a)) => Some(a),
         _ => None,

@@ -174,7 +174,7 @@ impl Scan {
     fn value(&mut self, v: &Value) -> bool {
         match v {
             Value::Lambda(c) if Rc::strong_count(c) == 1 => self.env(&c.env),
-            Value::Attrs(a) if Rc::strong_count(a) == 1 => a.iter().all(|e| self.thunk(&e.value)),
+            Value::Attrs(a) if a.strong_count() == 1 => a.iter().all(|e| self.thunk(&e.value)),
             Value::List(l) if Rc::strong_count(l) == 1 => l.0.iter().all(|t| self.thunk(t)),
             Value::PrimOpApp(p) if Rc::strong_count(p) == 1 => p.args.iter().all(|t| self.thunk(t)),
             _ => true,

@@ -162,6 +162,8 @@ pub struct DynamicAttr {
 pub struct AttrsDef {
     pub rec: bool,
     pub statics: Box<[StaticAttr]>,
+    /// The indices of `statics` in symbol order (the order of the set's entries).
+    pub order: Box<[u32]>,
     pub dynamics: Box<[DynamicAttr]>,
     pub sources: Box<[Expr]>,
     /// Whether a frame is opened (see above).

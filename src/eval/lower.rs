@@ -1125,9 +1125,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         let has_overrides = rec && statics.iter().any(|a| a.name == self.op_names.overrides);
+        let mut order: Vec<u32> = (0..statics.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| statics[i as usize].name);
         Ok(AttrsDef {
             rec,
             has_overrides,
+            order: order.into_boxed_slice(),
             statics: statics.into_boxed_slice(),
             dynamics: dynamics.into_boxed_slice(),
             sources: sources.into_boxed_slice(),

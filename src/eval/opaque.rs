@@ -46,7 +46,7 @@ pub struct OpaqueInfo {
     /// How it was reached from the input (`crane.lib.x86_64-linux.buildPackage(…)`).
     pub path: Box<str>,
     /// Attributes known for certain (from `//`), looked up before the unknown rest.
-    pub known: Option<Rc<Attrs>>,
+    pub known: Option<Attrs>,
 }
 
 /// The phrase every error about an opaque value contains, followed by the input name and `'`.
@@ -72,7 +72,7 @@ pub fn input_value(input: &str, known: Option<Attrs>) -> Value {
     Value::Opaque(Rc::new(OpaqueInfo {
         input: input.into(),
         path: input.replace('/', ".").into(),
-        known: known.filter(|k| !k.is_empty()).map(Rc::new),
+        known: known.filter(|k| !k.is_empty()),
     }))
 }
 
@@ -131,14 +131,14 @@ pub fn update(l: &Value, r: &Value) -> EvalResult {
                         s.update(k)
                     }
                 }
-                None => (**s).clone(),
+                None => s.clone(),
             };
             (o, Some(known))
         }
         (Value::Opaque(a), Value::Opaque(b)) => {
             let known = match (&a.known, &b.known) {
                 (Some(x), Some(y)) => Some(x.update(y)),
-                (Some(x), None) | (None, Some(x)) => Some((**x).clone()),
+                (Some(x), None) | (None, Some(x)) => Some(x.clone()),
                 (None, None) => None,
             };
             (a, known)
@@ -154,7 +154,7 @@ pub fn update(l: &Value, r: &Value) -> EvalResult {
     Ok(Value::Opaque(Rc::new(OpaqueInfo {
         input: o.input.clone(),
         path: o.path.clone(),
-        known: known.filter(|k| !k.is_empty()).map(Rc::new),
+        known: known.filter(|k| !k.is_empty()),
     })))
 }
 

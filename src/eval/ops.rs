@@ -788,7 +788,7 @@ impl Default for Pieces {
 fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Lambda(x), Value::Lambda(y)) => Rc::ptr_eq(x, y),
-        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        (Value::Attrs(x), Value::Attrs(y)) => Attrs::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
         (Value::PrimOp(x), Value::PrimOp(y)) => std::ptr::eq(*x, *y),
         (Value::PrimOpApp(x), Value::PrimOpApp(y)) => Rc::ptr_eq(x, y),

@@ -16,6 +16,19 @@ struct Interner {
     /// `listToAttrs`) are found without validating their UTF-8 first.
     map: FxHashMap<&'static [u8], Symbol>,
     names: Vec<&'static str>,
+    /// The symbols in name order, brought up to date on demand.
+    order: NameOrder,
+}
+
+/// The interned names in byte order of their texts, for sorting large sets by name without
+/// comparing strings. Covers the first `rank.len()` symbols; later ones are merged in when
+/// asked for.
+#[derive(Default)]
+struct NameOrder {
+    /// Symbol ids sorted by name.
+    sorted: Vec<u32>,
+    /// Each symbol's position in `sorted`.
+    rank: Vec<u32>,
 }
 
 thread_local! {
@@ -24,7 +37,7 @@ thread_local! {
 
 impl Interner {
     fn with_known() -> Interner {
-        let mut i = Interner { map: FxHashMap::default(), names: Vec::new() };
+        let mut i = Interner { map: FxHashMap::default(), names: Vec::new(), order: NameOrder::default() };
         for name in KNOWN {
             i.intern(name);
         }
@@ -54,7 +67,55 @@ impl Interner {
     }
 }
 
+impl Interner {
+    /// Merges the symbols interned since the last call into the name order.
+    fn refresh_order(&mut self) {
+        let (known, total) = (self.order.rank.len(), self.names.len());
+        if known == total {
+            return;
+        }
+        let names = &self.names;
+        let name = |s: u32| names[s as usize];
+        let mut new: Vec<u32> = (known as u32..total as u32).collect();
+        new.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let old = std::mem::take(&mut self.order.sorted);
+        let mut merged = Vec::with_capacity(total);
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < new.len() {
+            if name(new[j]) < name(old[i]) {
+                merged.push(new[j]);
+                j += 1;
+            } else {
+                merged.push(old[i]);
+                i += 1;
+            }
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&new[j..]);
+        let rank = &mut self.order.rank;
+        rank.resize(total, 0);
+        for (r, &s) in merged.iter().enumerate() {
+            rank[s as usize] = r as u32;
+        }
+        self.order.sorted = merged;
+    }
+}
+
 impl Symbol {
+    /// How many symbols have been interned.
+    pub fn count() -> usize {
+        INTERNER.with(|i| i.borrow().names.len())
+    }
+    /// Runs `f` with every symbol's rank in the byte order of the names (indexed by symbol
+    /// id; ranks are `0..count()`). `f` must not intern.
+    pub fn with_name_ranks<R>(f: impl FnOnce(&[u32]) -> R) -> R {
+        INTERNER.with(|i| {
+            let mut i = i.borrow_mut();
+            i.refresh_order();
+            f(&i.order.rank)
+        })
+    }
+
     pub fn new(s: &str) -> Symbol {
         INTERNER.with(|i| i.borrow_mut().intern(s))
     }
@@ -144,5 +205,26 @@ mod tests {
         assert_eq!(Symbol::new("outPath"), sym::outPath);
         assert_eq!(sym::functor.as_str(), "__functor");
         assert_ne!(Symbol::new("x"), Symbol::new("y"));
+    }
+
+    #[test]
+    fn name_ranks_follow_byte_order_as_symbols_are_added() {
+        let first: Vec<Symbol> = ["rank-b", "rank-a10", "rank-a2"].iter().map(|n| Symbol::new(n)).collect();
+        // The table is copied out: `with_name_ranks` holds the interner.
+        let check = || {
+            let rank = Symbol::with_name_ranks(|rank| rank.to_vec());
+            assert_eq!(rank.len(), Symbol::count());
+            let mut by_rank: Vec<u32> = (0..rank.len() as u32).collect();
+            by_rank.sort_by_key(|&s| rank[s as usize]);
+            let names: Vec<&str> = by_rank.iter().map(|&s| Symbol(s).as_str()).collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+            rank
+        };
+        check();
+        let later: Vec<Symbol> = ["rank-a1", "rank-c", "rank-", "rank-a10x"].iter().map(|n| Symbol::new(n)).collect();
+        let rank = check();
+        let r = |s: Symbol| rank[s.0 as usize];
+        assert!(r(later[2]) < r(later[0]) && r(later[0]) < r(first[1]) && r(first[1]) < r(later[3]));
+        assert!(r(later[3]) < r(first[2]) && r(first[2]) < r(first[0]) && r(first[0]) < r(later[1]));
     }
 }

@@ -4,10 +4,8 @@
 //! Layout choices, made for speed: a `Value` is 16 bytes (a tag and one word: numbers inline,
 //! everything else behind one thin pointer), so a `Value`, a `Thunk` and an `EvalResult` all
 //! travel in two registers; a `Thunk` is either an already-known value (no allocation) or a
-//! shared cell that is forced at most once. Attribute sets are vectors sorted by symbol id
-//! (binary search for lookups, direct indexing for dense runs of symbols, a linear merge for
-//! `//`, or a layer over the shared left side when the right side is small); iteration in name
-//! order (printing, `attrNames`) sorts on demand. Strings keep short texts inline in their one
+//! shared cell that is forced at most once. Attribute sets live in `attrs` (one allocation per
+//! set, entries sorted by symbol id). Strings keep short texts inline in their one
 //! shared cell, remember the symbol they were last looked up as, and long strings that are
 //! appended to grow in place. Reference cycles created by recursive scopes (`rec`, `let`) are
 //! broken by `cycles` once unreachable (in large evaluations); what that misses is freed
@@ -18,7 +16,6 @@ use super::symbol::Symbol;
 use super::Evaluator;
 use crate::builtins::Builtin;
 use crate::error::EvalError;
-use crate::syntax::source::Pos;
 use std::rc::Rc;
 
 pub type EvalResult<T = Value> = Result<T, EvalError>;
@@ -32,7 +29,7 @@ pub enum Value {
     Float(f64),
     String(NixString),
     Path(NixPath),
-    Attrs(Rc<Attrs>),
+    Attrs(Attrs),
     List(Rc<List>),
     Lambda(Rc<Closure>),
     PrimOp(&'static Builtin),
@@ -138,7 +135,7 @@ impl Value {
     }
 
     pub fn attrs(a: Attrs) -> Value {
-        Value::Attrs(Rc::new(a))
+        Value::Attrs(a)
     }
 
     pub fn list(items: Vec<Thunk>) -> Value {
@@ -158,12 +155,11 @@ impl Value {
     }
 
     pub fn empty_attrs() -> Value {
-        EMPTY_ATTRS.with(|e| Value::Attrs(e.clone()))
+        Value::Attrs(Attrs::empty())
     }
 }
 
 thread_local! {
-    static EMPTY_ATTRS: Rc<Attrs> = Rc::new(Attrs::default());
     static NAME_STRINGS: std::cell::RefCell<Vec<Option<NixString>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -468,273 +464,7 @@ pub fn format_int(i: i64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[at..]
 }
 
-/// One attribute: its name, where it was defined, and its (possibly lazy) value.
-#[derive(Clone)]
-pub struct AttrEntry {
-    pub name: Symbol,
-    pub pos: Pos,
-    pub value: Thunk,
-}
-
-/// An attribute set, sorted by symbol id.
-///
-/// `big // small` does not copy `big`: the result holds `small`'s entries laid over a shared
-/// `big` (a layer). Lookups try the layers from the top; the first iteration of a layered set
-/// merges them once (cached). Layers stack at most [`MAX_LAYERS`] deep; past that, or when the
-/// right side is not small, `//` builds a flat set.
-#[derive(Clone, Default)]
-pub struct Attrs {
-    /// This set's own entries, sorted by symbol: all of them for a flat set, the top layer's
-    /// for a layered one.
-    entries: Vec<AttrEntry>,
-    layer: Option<Box<Layer>>,
-}
-
-/// What lies below the entries of a layered set.
-#[derive(Clone)]
-struct Layer {
-    /// The set the entries were laid over; they shadow its entries of the same names.
-    base: Rc<Attrs>,
-    /// The number of distinct names of the whole set.
-    len: usize,
-    /// The number of layers, this one included, above the first flat set.
-    depth: u32,
-    /// All entries merged, made on first iteration.
-    flat: std::cell::OnceCell<Vec<AttrEntry>>,
-}
-
-/// How many layers `//` stacks before it builds a flat set.
-const MAX_LAYERS: u32 = 16;
-
-impl Attrs {
-    pub fn with_capacity(n: usize) -> Attrs {
-        Attrs { entries: Vec::with_capacity(n), layer: None }
-    }
-
-    /// Builds a set from entries in any order. On duplicate names the first one is kept.
-    pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
-        entries.sort_by_key(|e| e.name);
-        entries.dedup_by_key(|e| e.name);
-        Attrs { entries, layer: None }
-    }
-
-    /// Builds a set from entries already sorted by symbol without duplicates.
-    pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
-        debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries, layer: None }
-    }
-
-    #[inline]
-    pub fn len(&self) -> usize {
-        match &self.layer {
-            None => self.entries.len(),
-            Some(l) => l.len,
-        }
-    }
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    #[inline]
-    pub fn get(&self, name: Symbol) -> Option<&Thunk> {
-        self.get_entry(name).map(|e| &e.value)
-    }
-    #[inline]
-    pub fn get_entry(&self, name: Symbol) -> Option<&AttrEntry> {
-        match find_sorted(&self.entries, name) {
-            Some(e) => Some(e),
-            None => match &self.layer {
-                None => None,
-                Some(l) => l.base.get_entry(name),
-            },
-        }
-    }
-    pub fn contains(&self, name: Symbol) -> bool {
-        self.get_entry(name).is_some()
-    }
-    /// All entries in symbol order.
-    #[inline]
-    fn flat(&self) -> &[AttrEntry] {
-        match &self.layer {
-            None => &self.entries,
-            Some(l) => l.flat.get_or_init(|| self.merged()),
-        }
-    }
-    /// The entries of a layered set merged into one vector (not cached).
-    fn merged(&self) -> Vec<AttrEntry> {
-        // Merge the layers' own entries from the top down (upper layers win), then lay the
-        // result over the first flat (or already merged) set below.
-        let Some(top) = &self.layer else { return self.entries.clone() };
-        let mut over: Vec<AttrEntry> = self.entries.clone();
-        let mut at: &Attrs = &top.base;
-        loop {
-            match &at.layer {
-                None => return update_slices(&at.entries, &over),
-                Some(l) => {
-                    if let Some(flat) = l.flat.get() {
-                        return update_slices(flat, &over);
-                    }
-                    over = update_slices(&at.entries, &over);
-                    at = &l.base;
-                }
-            }
-        }
-    }
-    /// Entries in symbol order (not name order).
-    pub fn iter(&self) -> std::slice::Iter<'_, AttrEntry> {
-        self.flat().iter()
-    }
-    /// Entries in lexicographic order of their names, as Nix shows them.
-    pub fn sorted_by_name(&self) -> Vec<&AttrEntry> {
-        // Sort (first eight bytes of the name as a big-endian integer, index) pairs, which order
-        // like the names except among names sharing those eight bytes; such runs are then
-        // sorted on the whole names.
-        let flat = self.flat();
-        Symbol::with_names(|names| {
-            let mut keyed: Vec<(u64, u32)> = flat
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    let name = names[e.name.0 as usize].as_bytes();
-                    let mut prefix = [0u8; 8];
-                    let n = name.len().min(8);
-                    prefix[..n].copy_from_slice(&name[..n]);
-                    (u64::from_be_bytes(prefix), i as u32)
-                })
-                .collect();
-            keyed.sort_unstable_by_key(|k| k.0);
-            let name_of = |k: &(u64, u32)| names[flat[k.1 as usize].name.0 as usize];
-            let mut start = 0;
-            while start < keyed.len() {
-                let mut end = start + 1;
-                while end < keyed.len() && keyed[end].0 == keyed[start].0 {
-                    end += 1;
-                }
-                if end - start > 1 {
-                    keyed[start..end].sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
-                }
-                start = end;
-            }
-            keyed.into_iter().map(|k| &flat[k.1 as usize]).collect()
-        })
-    }
-    /// Inserts or replaces an entry.
-    pub fn insert(&mut self, entry: AttrEntry) {
-        if self.layer.is_some() {
-            self.entries = self.flat().to_vec();
-            self.layer = None;
-        }
-        match self.entries.binary_search_by_key(&entry.name, |e| e.name) {
-            Ok(i) => self.entries[i] = entry,
-            Err(i) => self.entries.insert(i, entry),
-        }
-    }
-    /// `self // other` as a flat set: `other` wins.
-    pub fn update(&self, other: &Attrs) -> Attrs {
-        Attrs { entries: update_slices(self.flat(), other.flat()), layer: None }
-    }
-    /// Whether every name of `base` is also a name of `self`, so that `base // self` is `self`.
-    /// Only answered (true) for flat sets, without merging layers.
-    pub fn covers(&self, base: &Attrs) -> bool {
-        if self.layer.is_some() || base.layer.is_some() || base.entries.len() > self.entries.len() {
-            return false;
-        }
-        let mut mine = self.entries.iter().map(|e| e.name);
-        base.entries.iter().all(|e| mine.any(|n| n == e.name))
-    }
-
-    /// `base // other`: laid over the shared `base` when `other` is small next to it,
-    /// otherwise a flat set.
-    pub fn update_shared(base: &Rc<Attrs>, other: &Attrs) -> Attrs {
-        let depth = base.layer.as_ref().map_or(0, |l| l.depth);
-        let top = other.flat();
-        if top.len() * 16 > base.len() || depth >= MAX_LAYERS {
-            let below = match &base.layer {
-                Some(l) if l.flat.get().is_none() => std::borrow::Cow::Owned(base.merged()),
-                _ => std::borrow::Cow::Borrowed(base.flat()),
-            };
-            return Attrs { entries: update_slices(&below, top), layer: None };
-        }
-        let added = top.iter().filter(|e| !base.contains(e.name)).count();
-        Attrs {
-            entries: top.to_vec(),
-            layer: Some(Box::new(Layer {
-                base: base.clone(),
-                len: base.len() + added,
-                depth: depth + 1,
-                flat: std::cell::OnceCell::new(),
-            })),
-        }
-    }
-    pub fn into_entries(self) -> Vec<AttrEntry> {
-        match self.layer {
-            None => self.entries,
-            Some(_) => self.flat().to_vec(),
-        }
-    }
-}
-
-/// Looks a name up in entries sorted by symbol.
-#[inline]
-fn find_sorted(e: &[AttrEntry], name: Symbol) -> Option<&AttrEntry> {
-    // Small sets: a linear scan beats binary search.
-    if e.len() <= 8 {
-        return e.iter().find(|e| e.name == name);
-    }
-    let (first, last) = (e[0].name.0, e[e.len() - 1].name.0);
-    if name.0 < first || name.0 > last {
-        return None;
-    }
-    // Sets of names interned one after the other (generated names, `listToAttrs`) hold a
-    // dense run of symbols: the position is the offset.
-    if (last - first) as usize == e.len() - 1 {
-        return Some(&e[(name.0 - first) as usize]);
-    }
-    e.binary_search_by_key(&name, |e| e.name).ok().map(|i| &e[i])
-}
-
-/// Sorted entries `a` updated with sorted entries `b` (`b` wins). A few names on the right are
-/// placed by binary search, the runs of the left side between them copied in bulk; otherwise a
-/// linear merge.
-fn update_slices(a: &[AttrEntry], b: &[AttrEntry]) -> Vec<AttrEntry> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    if b.len() * 16 <= a.len() {
-        let mut from = 0;
-        for e in b {
-            let rest = &a[from..];
-            let (run, skip) = match rest.binary_search_by_key(&e.name, |x| x.name) {
-                Ok(k) => (k, 1),
-                Err(k) => (k, 0),
-            };
-            out.extend_from_slice(&rest[..run]);
-            out.push(e.clone());
-            from += run + skip;
-        }
-        out.extend_from_slice(&a[from..]);
-        return out;
-    }
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].name.cmp(&b[j].name) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i].clone());
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j].clone());
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(b[j].clone());
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
-}
+pub use super::attrs::{AttrEntry, Attrs};
 
 /// A function value: a lambda and the environment it closes over.
 pub struct Closure {
@@ -903,106 +633,6 @@ mod tests {
         assert_eq!(&joined.as_bytes()[102..], b"cd");
         assert_eq!(NixString::concat(&[b"ab", b"cd"], Context(None)).as_bytes(), b"abcd");
         assert_eq!(NixString::concat(&[], Context(None)).as_bytes(), b"");
-    }
-
-    fn set(names: &[&str]) -> Attrs {
-        let entries = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| AttrEntry { name: Symbol::new(n), pos: Pos::NONE, value: Thunk::Ready(Value::Int(i as i64)) })
-            .collect();
-        Attrs::from_unsorted(entries)
-    }
-
-    fn value_of(a: &Attrs, name: &str) -> Option<i64> {
-        match a.get(Symbol::new(name)) {
-            Some(Thunk::Ready(Value::Int(i))) => Some(*i),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn lookups_in_dense_and_sparse_sets() {
-        let names: Vec<String> = (0..40).map(|i| format!("attrs-test-dense-{i}")).collect();
-        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-        let dense = set(&refs);
-        for (i, n) in refs.iter().enumerate() {
-            assert_eq!(value_of(&dense, n), Some(i as i64));
-        }
-        assert_eq!(value_of(&dense, "attrs-test-absent"), None);
-        let sparse_names: Vec<&str> = refs.iter().copied().step_by(3).collect();
-        let sparse = set(&sparse_names);
-        for (i, n) in sparse_names.iter().enumerate() {
-            assert_eq!(value_of(&sparse, n), Some(i as i64));
-        }
-        assert_eq!(value_of(&sparse, refs[1]), None);
-        assert_eq!(value_of(&sparse, "attrs-test-absent"), None);
-    }
-
-    #[test]
-    fn update_small_and_large_right_sides() {
-        let names: Vec<String> = (0..100).map(|i| format!("attrs-test-update-{i}")).collect();
-        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-        let big = set(&refs[..90]);
-        // A small right side: one name replaced, one new, in a shuffled definition order.
-        let small = set(&[refs[95], refs[3]]);
-        let merged = big.update(&small);
-        assert_eq!(merged.len(), 91);
-        assert_eq!(value_of(&merged, refs[3]), Some(1));
-        assert_eq!(value_of(&merged, refs[95]), Some(0));
-        assert_eq!(value_of(&merged, refs[4]), Some(4));
-        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
-        // A large right side goes through the linear merge.
-        let other = set(&refs[50..]);
-        let merged = big.update(&other);
-        assert_eq!(merged.len(), 100);
-        assert_eq!(value_of(&merged, refs[60]), Some(10));
-        assert_eq!(value_of(&merged, refs[10]), Some(10));
-        assert!(merged.iter().zip(merged.iter().skip(1)).all(|(x, y)| x.name < y.name));
-    }
-
-    #[test]
-    fn layered_updates_agree_with_flat_ones() {
-        let names: Vec<String> = (0..200).map(|i| format!("attrs-test-layer-{i}")).collect();
-        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-        let mut layered = Rc::new(set(&refs[..100]));
-        let mut flat = set(&refs[..100]);
-        for k in 0..40 {
-            // Two names per step: one replaced (a different value each time), one new.
-            let entries = vec![
-                AttrEntry { name: Symbol::new(refs[(k * 7) % 100]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(1000 + k as i64)) },
-                AttrEntry { name: Symbol::new(refs[100 + k]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(2000 + k as i64)) },
-            ];
-            let top = Attrs::from_unsorted(entries);
-            layered = Rc::new(Attrs::update_shared(&layered, &top));
-            flat = flat.update(&top);
-            if k == 9 {
-                // A merged (cached) set in the middle of the stack.
-                assert_eq!(layered.iter().count(), flat.len());
-            }
-            assert_eq!(layered.len(), flat.len());
-            for n in &refs {
-                assert_eq!(value_of(&layered, n), value_of(&flat, n), "{n} after {k} steps");
-            }
-            let l: Vec<(Symbol, Option<i64>)> = layered.iter().map(|e| (e.name, value_of(&layered, e.name.as_str()))).collect();
-            let f: Vec<(Symbol, Option<i64>)> = flat.iter().map(|e| (e.name, value_of(&flat, e.name.as_str()))).collect();
-            assert_eq!(l, f);
-        }
-        let mut inserted = (*layered).clone();
-        inserted.insert(AttrEntry { name: Symbol::new(refs[0]), pos: Pos::NONE, value: Thunk::Ready(Value::Int(-1)) });
-        assert_eq!(value_of(&inserted, refs[0]), Some(-1));
-        assert_eq!(inserted.len(), flat.len());
-        assert_eq!(inserted.into_entries().len(), flat.len());
-    }
-
-    #[test]
-    fn names_sort_bytewise_including_long_common_prefixes() {
-        let names = ["zeta", "attrs-test-sort-b", "attrs-test-sort-a", "attrs-test-sort", "", "Z", "a", "attrs-test-sorz", "\u{e9}"];
-        let a = set(&names);
-        let sorted: Vec<&str> = a.sorted_by_name().iter().map(|e| e.name.as_str()).collect();
-        let mut expected: Vec<&str> = names.to_vec();
-        expected.sort();
-        assert_eq!(sorted, expected);
     }
 
     #[test]

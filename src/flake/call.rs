@@ -1304,7 +1304,7 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
         Err(msg) if n != 0 && ctx.opaque_inputs && is_unfetchable(&msg) => return Ok(opaque_node(ctx, n)),
         Err(msg) => return Err(err(msg)),
     };
-    let source_info = Rc::new(source_info_value(&located));
+    let source_info = source_info_value(&located);
     let out_path = Thunk::Ready(store_string(&located.out_path, &located.store_path));
     let si_value = Thunk::Ready(Value::Attrs(source_info.clone()));
     if !ctx.nodes[n].is_flake {
@@ -1323,7 +1323,7 @@ fn build_node(ev: &mut Evaluator, ctx: &Rc<Ctx>, n: usize, self_thunk: Thunk) ->
             located.out_path
         )));
     };
-    let mut arg = (*inputs).clone();
+    let mut arg = inputs.clone();
     arg.insert(entry("self", self_thunk));
     let outputs = ev
         .call_value(outputs_fn, Thunk::Ready(Value::attrs(arg)), Pos::NONE)
@@ -1389,7 +1389,7 @@ fn opaque_node(ctx: &Rc<Ctx>, n: usize) -> Value {
 /// The `inputs` set of node `n`:
 /// `mapAttrs (_: spec: allNodes.${resolveInput spec}.result) node.inputs`, plus the inputs that
 /// could not be locked.
-fn node_inputs(ctx: &Rc<Ctx>, n: usize) -> Rc<Attrs> {
+fn node_inputs(ctx: &Rc<Ctx>, n: usize) -> Attrs {
     let mut input_entries = Vec::new();
     for (name, edge) in &ctx.lock.node(NodeId(n)).inputs {
         let t = match ctx.lock.resolve_edge(edge) {
@@ -1423,7 +1423,7 @@ fn node_inputs(ctx: &Rc<Ctx>, n: usize) -> Rc<Attrs> {
         let t = Thunk::new_native(move |ev| pending_result(ev, &ctx3, &path, &r));
         input_entries.push(entry(name, t));
     }
-    Rc::new(Attrs::from_unsorted(input_entries))
+    Attrs::from_unsorted(input_entries)
 }
 
 /// The value of an input that is not in the lock (could not be locked offline): located
@@ -1438,7 +1438,7 @@ fn pending_result(ev: &mut Evaluator, ctx: &Rc<Ctx>, path: &[String], r: &FlakeR
         }
         Err(msg) => return Err(err(msg)),
     };
-    let source_info = Rc::new(source_info_value(&l));
+    let source_info = source_info_value(&l);
     let out_path = Thunk::Ready(store_string(&l.out_path, &l.store_path));
     let file = format!("{}/flake.nix", l.out_path);
     let shown = l.locked.to_string();

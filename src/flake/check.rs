@@ -27,7 +27,6 @@ use crate::eval::{Evaluator, Value};
 use crate::flake::call::LoadedFlake;
 use crate::syntax::source::Pos;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -398,7 +397,7 @@ impl Checker<'_> {
     }
 
     /// Forces an attribute set, reporting anything else as E005.
-    fn force_set(&mut self, path: &str, t: &Thunk, pos: Pos, expected: &str) -> Option<Rc<Attrs>> {
+    fn force_set(&mut self, path: &str, t: &Thunk, pos: Pos, expected: &str) -> Option<Attrs> {
         match self.force(path, t, pos)? {
             Value::Attrs(a) => Some(a),
             other => {

@@ -21,7 +21,6 @@ use crate::error::EvalError;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Attrs, Thunk};
 use crate::eval::{EvalResult, Evaluator, Value};
-use std::rc::Rc;
 
 /// What to show.
 #[derive(Clone, Debug)]
@@ -113,7 +112,7 @@ fn sym(s: &str) -> Symbol {
     Symbol::new(s)
 }
 
-fn force_attrs(ev: &mut Evaluator, t: &Thunk) -> EvalResult<Rc<Attrs>> {
+fn force_attrs(ev: &mut Evaluator, t: &Thunk) -> EvalResult<Attrs> {
     match ev.force(t)? {
         Value::Attrs(a) => Ok(a),
         other => Err(EvalError::type_error(format!(

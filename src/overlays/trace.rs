@@ -228,7 +228,7 @@ pub fn traced_lib(ev: &mut Evaluator) -> EvalResult {
     let arg = ev.eval_str("{ lib = { }; }", "/")?;
     let fp = ev.call_value(f, arg.into(), Pos::NONE)?;
     let Value::Attrs(fp) = fp else { return Ok(fp) };
-    let mut set = (*fp).clone();
+    let mut set = fp.clone();
     set.insert(AttrEntry { name: Symbol::new("fix"), pos: Pos::NONE, value: Value::PrimOp(&FIX).into() });
     set.insert(AttrEntry { name: Symbol::new("extends"), pos: Pos::NONE, value: Value::PrimOp(&EXTENDS).into() });
     let fixed = Value::attrs(set.clone());
