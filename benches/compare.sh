@@ -22,11 +22,14 @@ trap 'rm -rf "$gen"' EXIT
 sh benches/nix/parse/gen.sh "$gen/parse-generated.nix" >/dev/null
 files=$(ls benches/nix/{calls,attrs,lists,strings}/*.nix; echo "$gen/parse-generated.nix")
 
-best() { # best wall time (s) and max RSS (KiB) over $runs runs of "$@"
-    local t m bt=999999 bm=0
+best() { # best wall time (s, millisecond resolution) and max RSS (KiB) over $runs runs of "$@"
+    local t m t0 t1 bt=999999 bm=0
     for _ in $(seq "$runs"); do
-        /usr/bin/time -o "$gen/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
-        read -r t m < "$gen/time"
+        t0=$EPOCHREALTIME
+        /usr/bin/time -o "$gen/time" -f "%M" "$@" >/dev/null 2>&1 || true
+        t1=$EPOCHREALTIME
+        read -r m < "$gen/time"
+        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
         bt=$(awk -v a="$t" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
         bm=$m
     done
@@ -57,7 +60,7 @@ logsum=0; n=0
 for f in $files; do
     read -r tn mn < <(best env NIX_REMOTE=dummy:// nix-instantiate --eval --strict "$f")
     read -r to mo < <(best "$nixeval" eval --strict "$f")
-    ratio=$(awk -v a="$tn" -v b="$to" 'BEGIN{ if (b < 0.005) b = 0.005; printf "%.2f", a/b }')
+    ratio=$(awk -v a="$tn" -v b="$to" 'BEGIN{ if (b < 0.001) b = 0.001; printf "%.2f", a/b }')
     printf '%-28s %9s %9s %7sx %10s %10s\n' "$(basename "$f")" "$tn" "$to" "$ratio" "$mn" "$mo"
     logsum=$(awk -v s="$logsum" -v r="$ratio" 'BEGIN{print s + log(r)}')
     n=$((n + 1))
