@@ -1270,15 +1270,20 @@ enum Scalar {
     Bool(bool),
 }
 
+/// The value of a constant, or of a variable whose value is already known.
+#[inline(always)]
+fn known_value<'a>(expr: &'a Expr, env: &'a Env) -> Option<&'a Value> {
+    match expr {
+        Expr::Const(v) => Some(v),
+        Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek(),
+        _ => None,
+    }
+}
+
 /// A number that is a constant or a variable whose value is already known.
 #[inline(always)]
 fn known_leaf(expr: &'static Expr, env: &Env) -> Option<Scalar> {
-    let v = match expr {
-        Expr::Const(v) => v,
-        Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek()?,
-        _ => return None,
-    };
-    match v {
+    match known_value(expr, env)? {
         Value::Int(i) => Some(Scalar::Int(*i)),
         Value::Float(f) => Some(Scalar::Float(*f)),
         _ => None,
@@ -1289,12 +1294,7 @@ fn known_leaf(expr: &'static Expr, env: &Env) -> Option<Scalar> {
 /// narrower than `known_leaf` and cheaper for it).
 #[inline(always)]
 pub(super) fn known_int(expr: &'static Expr, env: &Env) -> Option<i64> {
-    let v = match expr {
-        Expr::Const(v) => v,
-        Expr::Var { depth, slot, .. } => lookup(env, *depth, *slot).peek()?,
-        _ => return None,
-    };
-    match v {
+    match known_value(expr, env)? {
         Value::Int(i) => Some(*i),
         _ => None,
     }

@@ -123,24 +123,20 @@ fn list_to_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     Ok(Value::attrs(set))
 }
 
+/// The lazy `f name value` of `mapAttrs` and `zipAttrsWith`: `f` is forced, and the name's
+/// string made, only if the result is demanded.
+fn apply_to_name(f: Thunk, name: Symbol, value: Thunk) -> Thunk {
+    Thunk::new_native(move |ev: &mut Evaluator| {
+        let fv = ev.force(&f)?;
+        ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
+    })
+}
+
 fn map_attrs(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let f = args[0].clone();
     let a = ev.arg_attrs(args, 1, "mapAttrs")?;
-    let entries = a.iter().map(|e| {
-        let f = f.clone();
-        let name = e.name;
-        let value = e.value.clone();
-        AttrEntry {
-            name,
-            // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
-            pos: Pos::NONE,
-            // The name's string is only made if the value is demanded.
-            value: Thunk::new_native(move |ev: &mut Evaluator| {
-                let fv = ev.force(&f)?;
-                ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), value.clone())
-            }),
-        }
-    });
+    // As in CppNix, the results carry no positions (`unsafeGetAttrPos` gives null).
+    let entries = a.iter().map(|e| AttrEntry { name: e.name, pos: Pos::NONE, value: apply_to_name(f.clone(), e.name, e.value.clone()) });
     Ok(Value::attrs(Attrs::from_sorted_iter(entries)))
 }
 
@@ -205,18 +201,7 @@ fn zip_attrs_with(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     }
     let entries = groups
         .into_iter()
-        .map(|(name, values)| {
-            let f = f.clone();
-            let values = Thunk::Ready(Value::list(values));
-            AttrEntry {
-                name,
-                pos: Pos::NONE,
-                value: Thunk::new_native(move |ev: &mut Evaluator| {
-                    let fv = ev.force(&f)?;
-                    ev.call2(&fv, Thunk::Ready(Value::symbol_str(name)), values.clone())
-                }),
-            }
-        })
+        .map(|(name, values)| AttrEntry { name, pos: Pos::NONE, value: apply_to_name(f.clone(), name, Thunk::Ready(Value::list(values))) })
         .collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }

@@ -83,8 +83,7 @@ thread_local! {
 impl Clone for Attrs {
     #[inline]
     fn clone(&self) -> Attrs {
-        let h = self.header();
-        h.strong.set(h.strong.get() + 1);
+        super::env::retain(&self.header().strong);
         Attrs(self.0)
     }
 }

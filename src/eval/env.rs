@@ -243,14 +243,7 @@ impl Env {
 impl Clone for Env {
     #[inline(always)]
     fn clone(&self) -> Env {
-        let h = self.header();
-        let n = h.strong.get();
-        // Counts cannot realistically overflow (every reference takes memory), but wrapping
-        // would be unsound: stop instead.
-        if n == usize::MAX {
-            std::process::abort();
-        }
-        h.strong.set(n + 1);
+        retain(&self.header().strong);
         Env(self.0)
     }
 }
@@ -265,6 +258,18 @@ impl Drop for Env {
             drop_chain(self.0);
         }
     }
+}
+
+/// Takes one more strong reference on a hand-counted block (frames here, attribute sets in
+/// `attrs`). Counts cannot realistically overflow (every reference takes memory), but wrapping
+/// would be unsound: stop instead.
+#[inline(always)]
+pub(super) fn retain(strong: &Cell<usize>) {
+    let n = strong.get();
+    if n == usize::MAX {
+        std::process::abort();
+    }
+    strong.set(n + 1);
 }
 
 #[inline(never)]

@@ -358,22 +358,20 @@ impl Evaluator {
                     .map_err(|e| e.at(pos).frame(pos, "while evaluating a path segment"))?,
             };
             pieces.push(s);
-            v = loop {
-                break match parts.next() {
-                    Some(Part::Done(v)) => v,
-                    Some(Part::Todo(e)) => {
-                        // `"${toString n}"` on a known integer: its digits go straight into the
-                        // result (the builtin cannot fail on an integer).
-                        if let Some(i) = to_string_of_known_int(e, env) {
-                            pieces.push_int(i);
-                            continue;
-                        }
-                        self.eval(e, env)?
-                    }
-                    None => return Ok(Value::String(pieces.join())),
-                };
+            // `"${toString n}"` on a known integer: its digits go straight into the result (the
+            // builtin cannot fail on an integer).
+            let mut next = parts.next();
+            while let Some(i) = next.as_ref().and_then(|p| to_string_of_known_int(p, env)) {
+                pieces.push_int(i);
+                next = parts.next();
+            }
+            v = match next {
+                Some(Part::Done(v)) => v,
+                Some(Part::Todo(e)) => self.eval(e, env)?,
+                None => break,
             };
         }
+        Ok(Value::String(pieces.join()))
     }
 
     /// The numeric case of `concat_from`: integer addition (with overflow errors) until a float
@@ -808,8 +806,8 @@ fn int_pair(l: &Value, r: &Value) -> Option<(i64, i64)> {
 /// `toString n` (the builtin, not a shadowing binding) where `n` is a constant or a variable
 /// already holding an integer: that integer.
 #[inline]
-fn to_string_of_known_int(e: &'static Expr, env: &Env) -> Option<i64> {
-    let Expr::Call(d) = e else { return None };
+fn to_string_of_known_int(part: &Part, env: &Env) -> Option<i64> {
+    let Part::Todo(Expr::Call(d)) = part else { return None };
     let (Expr::Const(Value::PrimOp(op)), [arg]) = (&d.func, &d.args[..]) else { return None };
     if op.name != "toString" {
         return None;
