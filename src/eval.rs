@@ -25,7 +25,7 @@ pub mod value;
 
 use crate::error::{ErrorKind, EvalError};
 use crate::syntax::source::{Origin, Pos, SourceMap};
-use expr::{AttrName, AttrValue, AttrsDef, Expr, LambdaDef, Param};
+use expr::{AttrName, AttrValue, AttrsDef, EagerSlots, Expr, LambdaDef, Param};
 use lower::{Globals, LowerOptions};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
@@ -459,9 +459,27 @@ impl Evaluator {
     fn apply_lambda(&mut self, c: &Closure, args: &'static [Expr], i: usize, pos: Pos, env: &Env) -> EvalResult<(Value, usize)> {
         let n = c.def.chain_len as usize;
         let (mut frame, mut def, mut i) = if n > 1 && c.def.chain_slot == 0 && args.len() - i >= n {
-            // A whole curried chain applied at once: its frame is built with every argument.
+            // A whole curried chain applied at once: its frame is built with every argument,
+            // those the body forces first evaluated now (see `EagerSlots`).
+            let eager = c.def.eager;
+            if !eager.is_empty() {
+                // The innermost body is then not a lambda: it runs now.
+                self.enter_call(pos)?;
+                let mut now = self.eager_args(eager, &args[i..], env);
+                let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| match eager.position(k).and_then(|j| now[j].take()) {
+                    Some(t) => t,
+                    None => ev.arg_thunk(d, &args[i + k], env),
+                });
+                return Ok((self.run_entered(def, frame, pos)?, i + n));
+            }
             let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| ev.arg_thunk(d, &args[i + k], env));
             (frame, def, i + n)
+        } else if n == 1 && !c.def.eager.is_empty() {
+            // `x: body` whose body forces `x` first (and is not a lambda: it runs now).
+            self.enter_call(pos)?;
+            let a = self.eager_arg(&args[i], env).unwrap_or_else(raising);
+            let frame = Env::new1(a, &c.env);
+            return Ok((self.run_entered(c.def, frame, pos)?, i + 1));
         } else {
             let a = self.arg_thunk(c.def, &args[i], env);
             if i + 1 == args.len() || !matches!(c.def.body, Expr::Lambda(_)) {
@@ -500,6 +518,47 @@ impl Evaluator {
             arg(self, def, k)
         });
         (frame, def)
+    }
+
+    /// The arguments at the slots `eager` (indices into `args`) evaluated now, in that order;
+    /// the first that fails becomes a thunk raising its error (the body forces it first, and
+    /// adds its own trace frames), and those after it are left out. Called once the call is
+    /// counted (`enter_call`), so that they are evaluated at the depth where the body would
+    /// have forced them and `max-call-depth` is reached exactly when it would be.
+    #[inline]
+    fn eager_args(&mut self, eager: EagerSlots, args: &'static [Expr], env: &Env) -> [Option<Thunk>; 4] {
+        let mut now: [Option<Thunk>; 4] = [None, None, None, None];
+        for (j, &s) in eager.as_slice().iter().enumerate() {
+            match self.eager_arg(&args[s as usize], env) {
+                Ok(t) => now[j] = Some(t),
+                Err(e) => {
+                    now[j] = Some(raising(e));
+                    break;
+                }
+            }
+        }
+        now
+    }
+
+    /// An argument evaluated before the call (see `EagerSlots`), as the thunk the parameter
+    /// gets: a variable passes its own thunk, forced, as the call would have.
+    #[inline(always)]
+    fn eager_arg(&mut self, a: &'static Expr, env: &Env) -> EvalResult<Thunk> {
+        match a {
+            Expr::Const(v) => Ok(Thunk::Ready(v.clone())),
+            Expr::Var { depth, slot, .. } => {
+                let t = lookup(env, *depth, *slot);
+                match t {
+                    Thunk::Lazy(cell) if !cell.state.borrow().is_done() => self.force_cell(cell).map(|_| t.clone()),
+                    _ => Ok(t.clone()),
+                }
+            }
+            Expr::Bin { .. } => match eager_scalar(a, env, 4) {
+                Some(v) => Ok(Thunk::Ready(v)),
+                None => self.eval(a, env).map(eager_thunk),
+            },
+            _ => self.eval(a, env).map(eager_thunk),
+        }
     }
 
     /// The thunk of an argument to the lambda `def`: computed eagerly when the parameter is only
@@ -1052,11 +1111,24 @@ impl Evaluator {
     /// Runs the body of `def` in its bound frame `env`.
     #[inline(always)]
     fn run_body(&mut self, def: &'static LambdaDef, env: Env, pos: Pos) -> EvalResult {
-        // As CppNix: the depth is checked before it is incremented.
+        self.enter_call(pos)?;
+        self.run_entered(def, env, pos)
+    }
+
+    /// One call level deeper (as CppNix: the depth is checked before it is incremented); the
+    /// level is left by `run_entered`.
+    #[inline(always)]
+    fn enter_call(&mut self, pos: Pos) -> EvalResult<()> {
         if self.call_depth > self.options.max_call_depth {
             return Err(stack_overflow().at(pos));
         }
         self.call_depth += 1;
+        Ok(())
+    }
+
+    /// `run_body` once `enter_call` has counted the call.
+    #[inline(always)]
+    fn run_entered(&mut self, def: &'static LambdaDef, env: Env, pos: Pos) -> EvalResult {
         if let Err(e) = self.check_stack() {
             self.call_depth -= 1;
             return Err(e.at(pos));
@@ -1449,5 +1521,25 @@ fn from_call_site(e: EvalError, pos: Pos) -> EvalError {
         e
     } else {
         e.frame_always(pos, "from call site")
+    }
+}
+
+/// A thunk that raises `e` each time it is forced: an argument evaluated before the call (see
+/// `EagerSlots`) that failed, handed to the body so that the error surfaces where the body
+/// forces it.
+#[cold]
+fn raising(e: EvalError) -> Thunk {
+    Thunk::new_native(move |_| Err(e.clone()))
+}
+
+/// An argument's value computed before the call (see `EagerSlots`) as the argument's thunk:
+/// in place when nothing can tell it from a thunk holding it, else in a cell of its own
+/// (equality and the printer tell functions, lists, sets and NaN apart by their cell).
+#[inline]
+fn eager_thunk(v: Value) -> Thunk {
+    match v {
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::String(_) | Value::Path(_) => Thunk::Ready(v),
+        Value::Float(f) if !f.is_nan() => Thunk::Ready(v),
+        _ => Thunk::Lazy(Thunk::new_cell(ThunkState::Done(v))),
     }
 }

@@ -102,6 +102,147 @@ impl Walk {
     }
 }
 
+/// The parameters a lambda chain's body forces first, in order, before anything else
+/// observable can happen (see [`EagerSlots`]).
+pub fn strict_prefix(body: &Expr) -> EagerSlots {
+    let mut out = EagerSlots::default();
+    let mut walk = Prefix { out: &mut out, open: true };
+    walk.prefix(body, 0);
+    out
+}
+
+/// Up to four parameter slots of a lambda chain, in the order the body forces them first.
+///
+/// When the whole chain is applied and its body runs at once, the caller may evaluate these
+/// arguments itself, in this order, instead of allocating thunks the body would force first
+/// thing anyway: the same evaluations happen in the same order, with nothing observable in
+/// between. An argument that fails is handed to the body as a thunk that raises the same
+/// error, so the body's own trace frames are added as they would be. Identity is kept: a
+/// variable passes its own (now forced) thunk, and a computed value that equality or the
+/// printer could tell apart by identity (functions, lists, sets, floats) gets a fresh cell
+/// of its own, as the thunk would have been.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct EagerSlots {
+    len: u8,
+    slots: [u8; 4],
+}
+
+impl EagerSlots {
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[u8] {
+        &self.slots[..self.len as usize]
+    }
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// The position of `slot` in the order, if it is there.
+    #[inline(always)]
+    pub fn position(&self, slot: usize) -> Option<usize> {
+        self.as_slice().iter().position(|&s| s as usize == slot)
+    }
+}
+
+/// The walk behind [`strict_prefix`]: `open` while every evaluation step so far was the
+/// forcing of a parameter (or the reading of a constant).
+struct Prefix<'a> {
+    out: &'a mut EagerSlots,
+    open: bool,
+}
+
+impl Prefix<'_> {
+    /// Follows the evaluation of `e` (whose parameters' frame is `depth` frames up) for as
+    /// long as it only forces parameters; returns whether it did nothing else at all, so that
+    /// an operand evaluated next is still part of the prefix.
+    fn prefix(&mut self, e: &Expr, depth: u32) -> bool {
+        if !self.open {
+            return false;
+        }
+        let pure = match e {
+            Expr::Const(_) | Expr::CurPos(_) => true,
+            Expr::Var { depth: d, slot, .. } if *d == depth => self.force(*slot as usize),
+            // Any other variable is a thunk whose forcing may do anything.
+            Expr::Var { .. } | Expr::WithVar(_) => false,
+            // Building a frame of thunks evaluates nothing.
+            Expr::Let { body, .. } | Expr::With { body, .. } => return self.prefix(body, depth + 1),
+            Expr::If(i) => {
+                self.prefix(&i.cond, depth);
+                false
+            }
+            Expr::Assert(a) => {
+                self.prefix(&a.cond, depth);
+                false
+            }
+            Expr::Select(s) => {
+                self.prefix(&s.expr, depth);
+                false
+            }
+            Expr::HasAttr(h) => {
+                self.prefix(&h.expr, depth);
+                false
+            }
+            Expr::Not { expr, .. } => {
+                self.prefix(expr, depth);
+                false
+            }
+            // The function is evaluated first; the arguments are thunks.
+            Expr::Call(c) => {
+                self.prefix(&c.func, depth);
+                false
+            }
+            // The first part is coerced before the next one is evaluated.
+            Expr::Concat { parts, .. } => {
+                if let Some(p) = parts.first() {
+                    self.prefix(p, depth);
+                }
+                false
+            }
+            Expr::Bin { op, lhs, rhs, .. } => {
+                match op {
+                    // Both operands are evaluated before anything can fail.
+                    BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Less | BinOp::GreaterEq | BinOp::Eq | BinOp::NotEq | BinOp::Concat | BinOp::Update => {
+                        if self.prefix(lhs, depth) {
+                            self.prefix(rhs, depth);
+                        }
+                    }
+                    // `a > b` and `a <= b` force `b` first.
+                    BinOp::Greater | BinOp::LessEq => {
+                        if self.prefix(rhs, depth) {
+                            self.prefix(lhs, depth);
+                        }
+                    }
+                    // The right operand depends on the left one's value (`+` coerces a
+                    // non-number left operand before evaluating the right one).
+                    BinOp::Add | BinOp::And | BinOp::Or | BinOp::Impl => {
+                        self.prefix(lhs, depth);
+                    }
+                    BinOp::PipeRight | BinOp::PipeLeft => {}
+                }
+                false
+            }
+            Expr::List(_) | Expr::Attrs(_) | Expr::Lambda(_) => false,
+        };
+        if !pure {
+            self.open = false;
+        }
+        pure
+    }
+
+    /// Parameter `slot` is forced: recorded unless already seen; false (stop) when the list is
+    /// full.
+    fn force(&mut self, slot: usize) -> bool {
+        if self.out.position(slot).is_some() {
+            return true;
+        }
+        let fits = slot <= u8::MAX as usize && (self.out.len as usize) < self.out.slots.len();
+        if fits {
+            self.out.slots[self.out.len as usize] = slot as u8;
+            self.out.len += 1;
+        }
+        fits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::eval::expr::{Expr, Param};
@@ -134,6 +275,70 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The eager slots of the chain `src` starts with.
+    fn eager(src: &str) -> Vec<u8> {
+        let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::MemIo::default()));
+        match ev.compile(Origin::String, src.into(), "/".into()).expect("parses") {
+            Expr::Lambda(def) => def.eager.as_slice().to_vec(),
+            _ => panic!("not a lambda: {src}"),
+        }
+    }
+
+    #[test]
+    fn forced_first() {
+        assert_eq!(eager("x: y: z: if y < x then z else x"), [1, 0]);
+        assert_eq!(eager("x: y: if x > y then 1 else 2"), [1, 0]);
+        assert_eq!(eager("x: y: y <= x"), [0, 1]);
+        assert_eq!(eager("n: if n < 2 then n else n - 1"), [0]);
+        assert_eq!(eager("x: y: x - y"), [0, 1]);
+        assert_eq!(eager("x: y: x == y"), [0, 1]);
+        assert_eq!(eager("x: y: x ++ y"), [0, 1]);
+        assert_eq!(eager("x: y: x // y"), [0, 1]);
+        // Stored parameters are fine: identity is kept by the call.
+        assert_eq!(eager("x: y: [ x ] ++ y"), [0u8; 0]);
+        assert_eq!(eager("x: y: x ++ [ y ]"), [0]);
+        assert_eq!(eager("f: x: f x"), [0]);
+        assert_eq!(eager("x: x.a.b"), [0]);
+        assert_eq!(eager("x: x ? a"), [0]);
+        assert_eq!(eager("x: !x"), [0]);
+        assert_eq!(eager("x: assert x; 1"), [0]);
+        assert_eq!(eager("x: let a = 1; in x - a"), [0]);
+        assert_eq!(eager("x: with { }; x"), [0]);
+        assert_eq!(eager("x: y: \"${x}${y}\""), [0]);
+        // The same parameter twice counts once.
+        assert_eq!(eager("x: y: x * x - y"), [0]);
+        // `(a - b) - c`: the inner subtraction may fail before `c` is forced.
+        assert_eq!(eager("a: b: c: a - b - c"), [0, 1]);
+        assert_eq!(eager("a: b: c: d: e: if [ e d c b a ] == [ ] then 1 else 2"), [0u8; 0]);
+        assert_eq!(eager("a: b: c: d: e: if e == d then c == b else a"), [4, 3]);
+    }
+
+    #[test]
+    fn not_forced_first() {
+        // The right operand depends on the left one's value.
+        assert_eq!(eager("x: y: x + y"), [0]);
+        assert_eq!(eager("x: y: x && y"), [0]);
+        assert_eq!(eager("x: y: x || y"), [0]);
+        assert_eq!(eager("x: y: x -> y"), [0]);
+        // Something else is forced (or built, or called) first.
+        let outer = "let g = 1; in x: g - x";
+        let mut ev = Evaluator::new(EvalOptions::default(), Box::new(crate::eval::io::MemIo::default()));
+        let e = ev.compile(Origin::String, outer.into(), "/".into()).expect("parses");
+        let Expr::Let { body, .. } = e else { panic!("a let") };
+        let Expr::Lambda(def) = &**body else { panic!("a lambda") };
+        assert!(def.eager.is_empty());
+        assert_eq!(eager("x: builtins.seq x x"), [0u8; 0]);
+        assert_eq!(eager("x: [ x ]"), [0u8; 0]);
+        assert_eq!(eager("x: { a = x; }.a"), [0u8; 0]);
+        assert_eq!(eager("x: y: if true then x else y"), [0u8; 0]);
+        assert_eq!(eager("x: with x; 1"), [0u8; 0]);
+        assert_eq!(eager("x: with { }; a - x"), [0u8; 0]);
+        assert_eq!(eager("x: y: z: if z then x else y"), [2]);
+        assert_eq!(eager("x: y: x.${y}"), [0]);
+        // Formals are bound from a set, not from separate arguments.
+        assert_eq!(eager("{ a }: a"), [0u8; 0]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! so thunks and closures point into it without reference counting (as CppNix, which never frees
 //! parsed code during an evaluation).
 
+pub use super::escape::EagerSlots;
 use super::symbol::Symbol;
 use super::value::Value;
 use crate::syntax::source::Pos;
@@ -180,6 +181,10 @@ pub struct LambdaDef {
     /// `x: body` where the body only ever evaluates `x` and never stores it (see `escape`):
     /// cheap arguments may then be computed before the call.
     pub strict_param: bool,
+    /// On the outermost lambda of a chain (or a lone `x: body`): the parameters the innermost
+    /// body forces first, which a call applying the whole chain evaluates itself (see
+    /// [`EagerSlots`]).
+    pub eager: EagerSlots,
     /// Curried lambdas `x: y: z: body` (plain parameters, each the whole body of the previous)
     /// share one frame with a slot per parameter: `chain_slot` is this lambda's slot in it (0
     /// for the outermost, and for every lambda outside such a chain) and `chain_len` the

@@ -752,6 +752,7 @@ impl<'a> Lowerer<'a> {
                     innermost = inner;
                 }
                 let forced = super::escape::params_only_forced(&innermost.body, len as usize);
+                def.eager = super::escape::strict_prefix(&innermost.body);
                 let mut d = &mut def;
                 loop {
                     d.strict_param = forced[d.chain_slot as usize];
@@ -812,6 +813,7 @@ impl<'a> Lowerer<'a> {
                     param: Param::Formals { formals: formals.into_boxed_slice(), ellipsis: *ellipsis, at },
                     body,
                     strict_param: false,
+                    eager: Default::default(),
                     chain_slot: 0,
                     chain_len: 0,
                 })))
@@ -836,7 +838,7 @@ impl<'a> Lowerer<'a> {
         };
         let pos = self.pos_of(lambda.span);
         // `strict_param` is set by `lambda` once the whole chain is built.
-        Ok(LambdaDef { name, pos, param: Param::Ident(*arg), body, strict_param: false, chain_slot: slot, chain_len: len })
+        Ok(LambdaDef { name, pos, param: Param::Ident(*arg), body, strict_param: false, eager: Default::default(), chain_slot: slot, chain_len: len })
     }
 
     // ----- attribute sets and let ------------------------------------------------------------

@@ -546,6 +546,13 @@ pub enum ThunkState {
     Done(Value),
 }
 
+impl ThunkState {
+    #[inline(always)]
+    pub fn is_done(&self) -> bool {
+        matches!(self, ThunkState::Done(_))
+    }
+}
+
 impl Thunk {
     pub fn new_suspended(expr: &'static super::expr::Expr, env: Env) -> Thunk {
         Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Suspended(expr, env)) }))
