@@ -239,7 +239,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn force_cell(&mut self, cell: &Rc<ThunkCell>) -> EvalResult {
+    fn force_cell(&mut self, cell: &ThunkRef) -> EvalResult {
         self.check_stack()?;
         // The common state gets its own path: the frame is dropped by name and the result is
         // written over the black hole without dropping it (it owns nothing).
@@ -261,11 +261,11 @@ impl Evaluator {
 
     /// `force_cell` for states other than a suspended expression.
     #[inline(never)]
-    fn force_other(&mut self, cell: &Rc<ThunkCell>, prev: ThunkState) -> EvalResult {
+    fn force_other(&mut self, cell: &ThunkRef, prev: ThunkState) -> EvalResult {
         let result = match &prev {
             ThunkState::Suspended(expr, env) => self.eval(expr, env),
-            ThunkState::Apply(Value::Lambda(c), arg) => self.call_lambda(c, arg.clone(), Pos::NONE),
-            ThunkState::Apply(f, arg) => self.call_value(f.clone(), arg.clone(), Pos::NONE),
+            ThunkState::Apply(c, arg) => self.call_lambda(c, arg.clone(), Pos::NONE),
+            ThunkState::ApplyValue(app) => self.call_value(app.0.clone(), app.1.clone(), Pos::NONE),
             ThunkState::Native(f) => f(self),
             ThunkState::Blackhole => {
                 return Err(EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered"));

@@ -85,7 +85,7 @@ pub fn print_value(v: &Value) -> Vec<u8> {
 /// pointers for lists and binding pointers for sets): a lazy slot's cell, else the list itself.
 fn print_thunk(t: &Thunk, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>) {
     let key = match t {
-        Thunk::Lazy(cell) => Some(Rc::as_ptr(cell) as usize),
+        Thunk::Lazy(cell) => Some(crate::eval::value::ThunkRef::as_ptr(cell) as usize),
         Thunk::Ready(_) => None,
     };
     match t.value_if_ready() {

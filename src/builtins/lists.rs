@@ -78,7 +78,7 @@ fn map(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
 fn apply_each(f: &Value, xs: impl Iterator<Item = Thunk>) -> Vec<Thunk> {
     match f {
         // The common case: the function's variant is known once, not per element.
-        Value::Lambda(c) => xs.map(|x| Thunk::new_apply(Value::Lambda(c.clone()), x)).collect(),
+        Value::Lambda(c) => xs.map(|x| Thunk::new_apply_lambda(c.clone(), x)).collect(),
         _ => xs.map(|x| Thunk::new_apply(f.clone(), x)).collect(),
     }
 }

@@ -823,10 +823,10 @@ mod tests {
         let value = Thunk::Lazy(cell.clone());
         let a = Attrs::from_unsorted(vec![AttrEntry { name: Symbol::new("attrs-test-drop"), pos: Pos::NONE, value }]);
         let b = a.clone();
-        assert_eq!(std::rc::Rc::strong_count(&cell), 2);
+        assert_eq!(crate::eval::value::ThunkRef::strong_count(&cell), 2);
         drop(a);
-        assert_eq!(std::rc::Rc::strong_count(&cell), 2);
+        assert_eq!(crate::eval::value::ThunkRef::strong_count(&cell), 2);
         drop(b);
-        assert_eq!(std::rc::Rc::strong_count(&cell), 1);
+        assert_eq!(crate::eval::value::ThunkRef::strong_count(&cell), 1);
     }
 }

@@ -22,7 +22,7 @@
 //! to each other through a thunk both hold), and frames whose last outside reference disappears
 //! after they were given up on (they stay as before: freed at exit).
 
-use super::value::{Env, Thunk, ThunkCell, ThunkState, Value, WeakEnv};
+use super::value::{Env, Thunk, ThunkCell, ThunkRef, ThunkState, Value, WeakEnv};
 use std::rc::Rc;
 
 /// How many new candidates trigger a scan of the young generation. Breaking cycles costs time
@@ -99,7 +99,7 @@ impl Cycles {
 fn is_garbage(frame: &Env) -> bool {
     let target = frame.as_ptr();
     // The slots' cells, with how often each occurs (a binding may share an earlier one's thunk).
-    let mut cells: Vec<&Rc<ThunkCell>> = frame
+    let mut cells: Vec<&ThunkRef> = frame
         .slots()
         .iter()
         .filter_map(|t| match t {
@@ -107,11 +107,11 @@ fn is_garbage(frame: &Env) -> bool {
             Thunk::Ready(_) => None,
         })
         .collect();
-    cells.sort_unstable_by_key(|c| Rc::as_ptr(c));
+    cells.sort_unstable_by_key(|c| ThunkRef::as_ptr(c));
     let mut scan = Scan { target, found: 0, budget: SCAN_BUDGET };
-    for group in cells.chunk_by(|a, b| Rc::ptr_eq(a, b)) {
+    for group in cells.chunk_by(|a, b| ThunkRef::ptr_eq(a, b)) {
         let cell = group[0];
-        if Rc::strong_count(cell) == group.len() && !scan.cell(cell) {
+        if ThunkRef::strong_count(cell) == group.len() && !scan.cell(cell) {
             return false;
         }
     }
@@ -136,7 +136,8 @@ impl Scan {
         match cell.state.borrow() {
             ThunkState::Suspended(_, env) => self.env(env),
             ThunkState::Done(v) => self.value(v),
-            ThunkState::Apply(f, arg) => self.value(f) && self.thunk(arg),
+            ThunkState::Apply(c, arg) => (Rc::strong_count(c) != 1 || self.env(&c.env)) && self.thunk(arg),
+            ThunkState::ApplyValue(app) => self.value(&app.0) && self.thunk(&app.1),
             // A native closure is opaque; a black hole is being forced right now.
             ThunkState::Native(_) | ThunkState::Blackhole => false,
         }
@@ -166,7 +167,7 @@ impl Scan {
     fn thunk(&mut self, t: &Thunk) -> bool {
         match t {
             Thunk::Ready(v) => self.value(v),
-            Thunk::Lazy(c) if Rc::strong_count(c) == 1 => self.cell(c),
+            Thunk::Lazy(c) if ThunkRef::strong_count(c) == 1 => self.cell(c),
             Thunk::Lazy(_) => true,
         }
     }

@@ -481,7 +481,7 @@ pub struct PrimOpApp {
 /// A possibly unevaluated value.
 pub enum Thunk {
     Ready(Value),
-    Lazy(Rc<ThunkCell>),
+    Lazy(ThunkRef),
 }
 
 impl Clone for Thunk {
@@ -489,13 +489,82 @@ impl Clone for Thunk {
     fn clone(&self) -> Thunk {
         match self {
             Thunk::Ready(v) => Thunk::Ready(v.clone()),
-            Thunk::Lazy(c) => Thunk::Lazy(Rc::clone(c)),
+            Thunk::Lazy(c) => Thunk::Lazy(c.clone()),
         }
     }
 }
 
+/// A shared thunk: a reference count and the state, in one 32-byte block.
 pub struct ThunkCell {
+    count: std::cell::Cell<usize>,
     pub state: StateCell,
+}
+
+/// A counted reference to a [`ThunkCell`]: like `Rc<ThunkCell>` without the weak count
+/// nothing uses (a smaller block, and no second counter to check when the last reference goes).
+pub struct ThunkRef(std::ptr::NonNull<ThunkCell>);
+
+const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
+const _: () = assert!(std::mem::size_of::<ThunkCell>() == 32);
+
+impl ThunkRef {
+    /// A new cell holding `state`, with one reference.
+    #[inline]
+    pub fn new(state: ThunkState) -> ThunkRef {
+        let b = Box::new(ThunkCell { count: std::cell::Cell::new(1), state: StateCell::new(state) });
+        // SAFETY: `Box::into_raw` never returns null.
+        ThunkRef(unsafe { std::ptr::NonNull::new_unchecked(Box::into_raw(b)) })
+    }
+    /// Whether both refer to the same cell.
+    #[inline]
+    pub fn ptr_eq(a: &ThunkRef, b: &ThunkRef) -> bool {
+        a.0 == b.0
+    }
+    /// The cell's address (identity only).
+    #[inline]
+    pub fn as_ptr(this: &ThunkRef) -> *const ThunkCell {
+        this.0.as_ptr()
+    }
+    /// How many references the cell has.
+    #[inline]
+    pub fn strong_count(this: &ThunkRef) -> usize {
+        this.count.get()
+    }
+    /// Frees the cell whose last reference is gone.
+    #[inline(never)]
+    fn drop_slow(&mut self) {
+        // SAFETY: the count reached zero, so this was the last reference to a block made by
+        // `Box::new` in `new`.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
+}
+
+impl std::ops::Deref for ThunkRef {
+    type Target = ThunkCell;
+    #[inline(always)]
+    fn deref(&self) -> &ThunkCell {
+        // SAFETY: a reference keeps the cell alive.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl Clone for ThunkRef {
+    #[inline(always)]
+    fn clone(&self) -> ThunkRef {
+        super::env::retain(&self.count);
+        ThunkRef(self.0)
+    }
+}
+
+impl Drop for ThunkRef {
+    #[inline(always)]
+    fn drop(&mut self) {
+        let n = self.count.get() - 1;
+        self.count.set(n);
+        if n == 0 {
+            self.drop_slow();
+        }
+    }
 }
 
 /// The state of a thunk cell. Like a `RefCell` without the borrow flag: the evaluator only
@@ -537,8 +606,10 @@ pub type NativeFn = Rc<dyn Fn(&mut Evaluator) -> EvalResult>;
 pub enum ThunkState {
     /// An expression to evaluate in an environment.
     Suspended(&'static super::expr::Expr, Env),
-    /// `f x`, applied when forced.
-    Apply(Value, Thunk),
+    /// `f x` for a function `f`, applied when forced (the elements of `map` and `genList`).
+    Apply(Rc<Closure>, Thunk),
+    /// `f x` for any other value `f` (boxed, so that a state stays three words).
+    ApplyValue(Box<(Value, Thunk)>),
     /// A native computation.
     Native(NativeFn),
     /// Being forced right now: forcing it again is infinite recursion.
@@ -555,16 +626,24 @@ impl ThunkState {
 
 impl Thunk {
     pub fn new_suspended(expr: &'static super::expr::Expr, env: Env) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Suspended(expr, env)) }))
+        Thunk::Lazy(ThunkRef::new(ThunkState::Suspended(expr, env)))
     }
     pub fn new_apply(f: Value, arg: Thunk) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Apply(f, arg)) }))
+        Thunk::Lazy(ThunkRef::new(match f {
+            Value::Lambda(c) => ThunkState::Apply(c, arg),
+            f => ThunkState::ApplyValue(Box::new((f, arg))),
+        }))
+    }
+    /// `new_apply` for a function.
+    #[inline]
+    pub fn new_apply_lambda(f: Rc<Closure>, arg: Thunk) -> Thunk {
+        Thunk::Lazy(ThunkRef::new(ThunkState::Apply(f, arg)))
     }
     pub fn new_native(f: impl Fn(&mut Evaluator) -> EvalResult + 'static) -> Thunk {
-        Thunk::Lazy(Rc::new(ThunkCell { state: StateCell::new(ThunkState::Native(Rc::new(f))) }))
+        Thunk::Lazy(ThunkRef::new(ThunkState::Native(Rc::new(f))))
     }
-    pub fn new_cell(state: ThunkState) -> Rc<ThunkCell> {
-        Rc::new(ThunkCell { state: StateCell::new(state) })
+    pub fn new_cell(state: ThunkState) -> ThunkRef {
+        ThunkRef::new(state)
     }
     /// The value if it is already known, without forcing.
     pub fn value_if_ready(&self) -> Option<Value> {
@@ -598,7 +677,7 @@ impl Thunk {
     /// pointer equality on attribute members).
     pub fn same_cell(&self, other: &Thunk) -> bool {
         match (self, other) {
-            (Thunk::Lazy(a), Thunk::Lazy(b)) => Rc::ptr_eq(a, b),
+            (Thunk::Lazy(a), Thunk::Lazy(b)) => ThunkRef::ptr_eq(a, b),
             _ => false,
         }
     }
