@@ -465,11 +465,14 @@ impl Evaluator {
             if !eager.is_empty() {
                 // The innermost body is then not a lambda: it runs now.
                 self.enter_call(pos)?;
-                let mut now = self.eager_args(eager, &args[i..], env);
-                let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| match eager.position(k).and_then(|j| now[j].take()) {
-                    Some(t) => t,
-                    None => ev.arg_thunk(d, &args[i + k], env),
+                let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| {
+                    if eager.has(k) {
+                        Thunk::Ready(Value::Null)
+                    } else {
+                        ev.arg_thunk(d, &args[i + k], env)
+                    }
                 });
+                self.eager_args(&frame, eager, &args[i..], env);
                 return Ok((self.run_entered(def, frame, pos)?, i + n));
             }
             let (frame, def) = self.full_chain(c.def, &c.env, |ev, d, k| ev.arg_thunk(d, &args[i + k], env));
@@ -520,24 +523,31 @@ impl Evaluator {
         (frame, def)
     }
 
-    /// The arguments at the slots `eager` (indices into `args`) evaluated now, in that order;
-    /// the first that fails becomes a thunk raising its error (the body forces it first, and
-    /// adds its own trace frames), and those after it are left out. Called once the call is
-    /// counted (`enter_call`), so that they are evaluated at the depth where the body would
-    /// have forced them and `max-call-depth` is reached exactly when it would be.
+    /// Fills the slots `eager` of `frame` (a chain frame just built, with `null` there) with
+    /// their arguments (`args[slot]`) evaluated now, in that order; the first that fails
+    /// becomes a thunk raising its error (the body forces it first, and adds its own trace
+    /// frames), and those after it get ordinary thunks. Called once the call is counted
+    /// (`enter_call`), so that they are evaluated at the depth where the body would have forced
+    /// them and `max-call-depth` is reached exactly when it would be.
     #[inline]
-    fn eager_args(&mut self, eager: EagerSlots, args: &'static [Expr], env: &Env) -> [Option<Thunk>; 4] {
-        let mut now: [Option<Thunk>; 4] = [None, None, None, None];
-        for (j, &s) in eager.as_slice().iter().enumerate() {
-            match self.eager_arg(&args[s as usize], env) {
-                Ok(t) => now[j] = Some(t),
-                Err(e) => {
-                    now[j] = Some(raising(e));
-                    break;
-                }
+    fn eager_args(&mut self, frame: &Env, eager: EagerSlots, args: &'static [Expr], env: &Env) {
+        let mut slots = eager.as_slice().iter();
+        for &s in slots.by_ref() {
+            let t = self.eager_arg(&args[s as usize], env);
+            let failed = t.is_err();
+            // SAFETY: `frame` is still being built: only this call holds it (no thunk refers to
+            // it, so evaluating the arguments, in the caller's scope, cannot read it), and slot
+            // `s` holds its `null` placeholder.
+            unsafe { frame.init_slot(s as usize, t.unwrap_or_else(raising)) };
+            if failed {
+                break;
             }
         }
-        now
+        for &s in slots {
+            let t = self.thunk_of(&args[s as usize], env);
+            // SAFETY: as above.
+            unsafe { frame.init_slot(s as usize, t) };
+        }
     }
 
     /// An argument evaluated before the call (see `EagerSlots`), as the thunk the parameter

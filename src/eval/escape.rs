@@ -125,6 +125,8 @@ pub fn strict_prefix(body: &Expr) -> EagerSlots {
 pub struct EagerSlots {
     len: u8,
     slots: [u8; 4],
+    /// Bit `k` is set when slot `k` is one of `slots`.
+    mask: u64,
 }
 
 impl EagerSlots {
@@ -136,10 +138,10 @@ impl EagerSlots {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-    /// The position of `slot` in the order, if it is there.
+    /// Whether `slot` is one of them.
     #[inline(always)]
-    pub fn position(&self, slot: usize) -> Option<usize> {
-        self.as_slice().iter().position(|&s| s as usize == slot)
+    pub fn has(&self, slot: usize) -> bool {
+        slot < 64 && self.mask & (1 << slot) != 0
     }
 }
 
@@ -231,13 +233,14 @@ impl Prefix<'_> {
     /// Parameter `slot` is forced: recorded unless already seen; false (stop) when the list is
     /// full.
     fn force(&mut self, slot: usize) -> bool {
-        if self.out.position(slot).is_some() {
+        if self.out.has(slot) {
             return true;
         }
-        let fits = slot <= u8::MAX as usize && (self.out.len as usize) < self.out.slots.len();
+        let fits = slot < 64 && (self.out.len as usize) < self.out.slots.len();
         if fits {
             self.out.slots[self.out.len as usize] = slot as u8;
             self.out.len += 1;
+            self.out.mask |= 1 << slot;
         }
         fits
     }
