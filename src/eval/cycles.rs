@@ -57,7 +57,10 @@ impl Cycles {
     /// Registers a frame that may become part of a cycle. Returns whether a collection is due.
     #[inline]
     pub fn register(&mut self, frame: &Env) -> bool {
-        self.young.push(frame.downgrade());
+        // A frame that cannot take one more weak reference is simply not tracked.
+        if let Some(w) = frame.downgrade() {
+            self.young.push(w);
+        }
         self.young.len() >= self.young_limit
     }
 
@@ -89,7 +92,9 @@ impl Cycles {
             break_cycle(&frame);
             self.freed += 1;
         } else {
-            self.old.push(frame.downgrade());
+            if let Some(w) = frame.downgrade() {
+                self.old.push(w);
+            }
         }
     }
 }

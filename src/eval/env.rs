@@ -4,7 +4,7 @@
 //! Frames are the most frequently allocated objects of an evaluation (one per function call,
 //! `let`, `rec` set and `with`), so they get a layout of their own instead of an
 //! `Rc<struct { Box<[Thunk]>, parent }>`: one allocation instead of two for frames with several
-//! slots, one indirection fewer on every variable lookup, and a header of three words. Slots
+//! slots, one indirection fewer on every variable lookup, and a header of two words (a 32-bit count, the length and weak count packed in 32 bits, the parent). Slots
 //! never change after a frame is built (cells inside them do), so a frame is shared freely.
 //! Weak references exist for the cycle breaker (`cycles`), which must not keep frames alive.
 //! Dropping a long chain of frames walks the parent links in a loop rather than recursing.
@@ -22,15 +22,19 @@ pub struct WeakEnv(NonNull<Header>);
 
 #[repr(C)]
 struct Header {
-    strong: Cell<usize>,
-    /// Weak references (not counting the strong ones).
-    weak: Cell<u32>,
-    len: u32,
+    strong: Cell<u32>,
+    /// The number of slots (low 24 bits) and of weak references (high 8 bits, not counting
+    /// the strong ones), packed so that the header is two words.
+    len_weak: Cell<u32>,
     parent: Option<Env>,
     // followed by `len` thunks
 }
 
-const _: () = assert!(std::mem::size_of::<Header>() == 24);
+/// The most slots a frame has (frames are sized by the source: parameters, bindings).
+pub const MAX_SLOTS: usize = (1 << 24) - 1;
+const WEAK_ONE: u32 = 1 << 24;
+
+const _: () = assert!(std::mem::size_of::<Header>() == 16);
 const _: () = assert!(std::mem::size_of::<Option<Env>>() == 8);
 
 /// The block of a frame of `len` slots: the header, then the slots.
@@ -59,7 +63,7 @@ impl Env {
         unsafe {
             let p = std::alloc::alloc(l) as *mut Header;
             let Some(p) = NonNull::new(p) else { std::alloc::handle_alloc_error(l) };
-            p.as_ptr().write(Header { strong: Cell::new(1), weak: Cell::new(0), len: len as u32, parent });
+            p.as_ptr().write(Header { strong: Cell::new(1), len_weak: Cell::new(len as u32), parent });
             fill((p.as_ptr() as *mut u8).add(SLOTS) as *mut Thunk);
             Env(p)
         }
@@ -67,7 +71,7 @@ impl Env {
 
     /// A frame holding `slots`, inside `parent`.
     pub fn new(slots: Vec<Thunk>, parent: &Env) -> Env {
-        assert!(slots.len() <= u32::MAX as usize, "frame too large");
+        assert!(slots.len() <= MAX_SLOTS, "frame too large");
         let len = slots.len();
         Env::build(len, Some(parent.clone()), |dst| {
             let mut slots = std::mem::ManuallyDrop::new(slots);
@@ -94,7 +98,7 @@ impl Env {
     /// fills it.
     #[inline]
     pub fn blank(len: usize, parent: &Env) -> Env {
-        assert!(len <= u32::MAX as usize, "frame too large");
+        assert!(len <= MAX_SLOTS, "frame too large");
         Env::build(len, Some(parent.clone()), |dst| {
             for i in 0..len {
                 // SAFETY: `dst` has room for `len` thunks.
@@ -108,10 +112,11 @@ impl Env {
     /// # Safety
     /// The frame must still be under construction: no reference into its slots is alive, and
     /// nothing that could read them (a thunk holding the frame) has been evaluated since it was
-    /// created. Slots are immutable once a frame is in use.
+    /// created. Slots are immutable once a frame is in use. `i` must be less than the number
+    /// of slots.
     #[inline(always)]
     pub unsafe fn init_slot(&self, i: usize, t: Thunk) {
-        assert!(i < self.header().len as usize);
+        debug_assert!(i < self.header().len());
         let p = ((self.0.as_ptr() as *mut u8).add(SLOTS) as *mut Thunk).add(i);
         // The slot holds its `null` placeholder, which owns nothing: overwrite it in place.
         debug_assert!(matches!(&*p, Thunk::Ready(Value::Null)));
@@ -124,7 +129,7 @@ impl Env {
     #[inline]
     pub fn chain(len: usize, parent: &Env, filled: &[Thunk], arg: Thunk) -> Env {
         let k = filled.len();
-        assert!(k < len && len <= u32::MAX as usize);
+        assert!(k < len && len <= MAX_SLOTS);
         Env::build(len, Some(parent.clone()), |dst| {
             // SAFETY: `dst` has room for `len` thunks, each written once.
             unsafe {
@@ -154,7 +159,7 @@ impl Env {
     /// A frame of `len` slots inside `parent`, slot `i` being `slot(i)` (called in order).
     #[inline]
     pub fn filled(len: usize, parent: &Env, mut slot: impl FnMut(usize) -> Thunk) -> Env {
-        assert!(len <= u32::MAX as usize, "frame too large");
+        assert!(len <= MAX_SLOTS, "frame too large");
         Env::build(len, Some(parent.clone()), |dst| {
             for i in 0..len {
                 // SAFETY: `dst` has room for `len` thunks, each written once.
@@ -183,7 +188,7 @@ impl Env {
     /// The frame's slots.
     #[inline(always)]
     pub fn slots(&self) -> &[Thunk] {
-        let len = self.header().len as usize;
+        let len = self.header().len();
         // SAFETY: the slots were initialised when the frame was built and live as long as a
         // strong reference does; they are never mutated afterwards.
         unsafe { std::slice::from_raw_parts((self.0.as_ptr() as *const u8).add(SLOTS) as *const Thunk, len) }
@@ -204,13 +209,19 @@ impl Env {
     /// How many strong references the frame has.
     #[inline]
     pub fn strong_count(&self) -> usize {
-        self.header().strong.get()
+        self.header().strong.get() as usize
     }
 
-    pub fn downgrade(&self) -> WeakEnv {
+    /// A weak reference, unless the frame already has as many as its header counts (255; the
+    /// cycle breaker, their only user, holds at most two per frame).
+    pub fn downgrade(&self) -> Option<WeakEnv> {
         let h = self.header();
-        h.weak.set(h.weak.get().checked_add(1).expect("too many weak frame references"));
-        WeakEnv(self.0)
+        let lw = h.len_weak.get();
+        if lw >= u32::MAX - WEAK_ONE + 1 {
+            return None;
+        }
+        h.len_weak.set(lw + WEAK_ONE);
+        Some(WeakEnv(self.0))
     }
 
     /// Drops the contents of a frame whose last strong reference is gone, then frees the block
@@ -221,7 +232,7 @@ impl Env {
     /// `p` must point to a live frame whose strong count just reached zero.
     unsafe fn release(p: NonNull<Header>) -> Option<Env> {
         let h = p.as_ptr();
-        let len = (*h).len as usize;
+        let len = (*h).len();
         let slots = (h as *mut u8).add(SLOTS) as *mut Thunk;
         // Dropping the slots cannot drop a weak reference (slots never hold one), so the weak
         // count read afterwards is the one that decides. Plain numbers, Booleans and `null`
@@ -233,17 +244,34 @@ impl Env {
             }
         }
         let parent = std::ptr::replace(std::ptr::addr_of_mut!((*h).parent), None);
-        if (*h).weak.get() == 0 {
+        if (*h).weak() == 0 {
             std::alloc::dealloc(h as *mut u8, layout(len));
         }
         parent
     }
 }
 
+impl Header {
+    #[inline(always)]
+    fn len(&self) -> usize {
+        (self.len_weak.get() & (WEAK_ONE - 1)) as usize
+    }
+    #[inline(always)]
+    fn weak(&self) -> u32 {
+        self.len_weak.get() >> 24
+    }
+}
+
 impl Clone for Env {
     #[inline(always)]
     fn clone(&self) -> Env {
-        retain(&self.header().strong);
+        let strong = &self.header().strong;
+        let n = strong.get();
+        if n == u32::MAX {
+            // As `retain`: wrapping would be unsound.
+            std::process::abort();
+        }
+        strong.set(n + 1);
         Env(self.0)
     }
 }
@@ -296,8 +324,8 @@ impl WeakEnv {
         if h.strong.get() == 0 {
             return None;
         }
-        h.strong.set(h.strong.get() + 1);
-        Some(Env(self.0))
+        let e = std::mem::ManuallyDrop::new(Env(self.0));
+        Some(Env::clone(&e))
     }
 }
 
@@ -306,10 +334,10 @@ impl Drop for WeakEnv {
         // SAFETY: a weak reference keeps the header allocated until it is dropped.
         unsafe {
             let h = self.0.as_ptr();
-            let weak = (*h).weak.get() - 1;
-            (*h).weak.set(weak);
-            if weak == 0 && (*h).strong.get() == 0 {
-                std::alloc::dealloc(h as *mut u8, layout((*h).len as usize));
+            let lw = (*h).len_weak.get() - WEAK_ONE;
+            (*h).len_weak.set(lw);
+            if (*h).weak() == 0 && (*h).strong.get() == 0 {
+                std::alloc::dealloc(h as *mut u8, layout((*h).len()));
             }
         }
     }
@@ -355,11 +383,25 @@ mod tests {
     fn weak_references_do_not_keep_frames_alive() {
         let root = Env::root();
         let a = Env::new(vec![Thunk::Ready(Value::str("x"))], &root);
-        let w = a.downgrade();
+        let w = a.downgrade().expect("room for a weak reference");
         assert!(w.upgrade().is_some());
         drop(a);
         assert!(w.upgrade().is_none());
         assert_eq!(root.strong_count(), 1);
+    }
+
+    #[test]
+    fn weak_references_are_counted_beside_the_length() {
+        let root = Env::root();
+        let a = Env::blank(1000, &root);
+        let ws: Vec<WeakEnv> = (0..255).map(|_| a.downgrade().expect("room")).collect();
+        assert!(a.downgrade().is_none(), "the 256th weak reference is refused");
+        assert_eq!(a.slots().len(), 1000);
+        drop(ws);
+        assert_eq!(a.slots().len(), 1000);
+        let w = a.downgrade().expect("room again");
+        drop(a);
+        assert!(w.upgrade().is_none());
     }
 
     #[test]

@@ -791,6 +791,10 @@ impl<'a> Lowerer<'a> {
                     }
                     None => None,
                 };
+                if frame.len() > super::env::MAX_SLOTS {
+                    let msg = format!("too many formal arguments (at most {})", super::env::MAX_SLOTS);
+                    return Err(self.error(ErrorKind::Parse, msg, lambda.span));
+                }
                 self.scopes.push(Scope::Frame(frame));
                 let result = (|| {
                     let mut formals = Vec::with_capacity(entries.len());
@@ -1044,6 +1048,7 @@ impl<'a> Lowerer<'a> {
         let opens_frame = rec || !pending.sources.is_empty();
         let n_statics = pending.statics.len() as u32;
         if opens_frame {
+            self.check_frame_size(&pending)?;
             let frame = if rec { std::mem::take(&mut pending.index) } else { Names::default() };
             // Sources of a non-rec set are evaluated outside the frame that holds them.
             let sources = if rec {
@@ -1159,8 +1164,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A frame holds at most `env::MAX_SLOTS` slots: one per binding and per `inherit (e)`
+    /// source. Only a generated file of many megabytes reaches that.
+    fn check_frame_size(&mut self, pending: &Pending) -> LResult<()> {
+        if pending.statics.len() + pending.sources.len() <= super::env::MAX_SLOTS {
+            return Ok(());
+        }
+        let span = pending.statics.first().map_or(Span::default(), |a| a.span);
+        Err(self.error(ErrorKind::Parse, format!("too many bindings in one scope (at most {})", super::env::MAX_SLOTS), span))
+    }
+
     /// Lowers `let` bindings (a recursive frame) and then the body inside that frame.
     fn let_def(&mut self, mut pending: Pending, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<(AttrsDef, Expr)> {
+        self.check_frame_size(&pending)?;
         let n_statics = pending.statics.len() as u32;
         let frame = std::mem::take(&mut pending.index);
         self.scopes.push(Scope::Frame(frame));
