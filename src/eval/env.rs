@@ -4,8 +4,9 @@
 //! Frames are the most frequently allocated objects of an evaluation (one per function call,
 //! `let`, `rec` set and `with`), so they get a layout of their own instead of an
 //! `Rc<struct { Box<[Thunk]>, parent }>`: one allocation instead of two for frames with several
-//! slots, one indirection fewer on every variable lookup, and a header of two words (a 32-bit count, the length and weak count packed in 32 bits, the parent). Slots
-//! never change after a frame is built (cells inside them do), so a frame is shared freely.
+//! slots, one indirection fewer on every variable lookup, and a header of two words (a 32-bit
+//! count; the length and the weak count packed in 32 bits; the parent). Slots never change
+//! after a frame is built (cells inside them do), so a frame is shared freely.
 //! Weak references exist for the cycle breaker (`cycles`), which must not keep frames alive.
 //! Dropping a long chain of frames walks the parent links in a loop rather than recursing.
 
