@@ -483,9 +483,7 @@ fn to_key(ev: &mut Evaluator, v: &Value) -> EvalResult<Key> {
             }
             Key::List(out)
         }
-        other => {
-            return Err(EvalError::type_error(format!("cannot compare {} with {}", other.type_phrase(), other.type_phrase())))
-        }
+        other => return Err(crate::eval::ops::incomparable(other, other)),
     })
 }
 
@@ -524,16 +522,7 @@ fn generic_closure(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             let same_kind = std::mem::discriminant(first_value) == std::mem::discriminant(&key_value)
                 || matches!((first_value, &key_value), (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)));
             if !same_kind || !comparable {
-                let tail = if same_kind { "; values of that type are incomparable (values are " } else { "; values are " };
-                return Err(EvalError::type_error(format!(
-                    "cannot compare {} with {}{}{} and {}{}",
-                    key_value.type_phrase(),
-                    first_value.type_phrase(),
-                    tail,
-                    crate::print::short(&key_value),
-                    crate::print::short(first_value),
-                    if same_kind { ")" } else { "" }
-                ))
+                return Err(crate::eval::ops::incomparable(&key_value, first_value)
                 .frame(Pos::NONE, format!("while comparing element {}", crate::print::short(&Value::Attrs(item.clone())))));
             }
         } else {

@@ -101,6 +101,19 @@ fn arith_type_error(op: BinOp, a: &Value, b: &Value) -> EvalError {
     mismatch(expected, if is_num(a) { b } else { a })
 }
 
+/// The error of ordering two values that have no order (CppNix's `CompareValues`), naming
+/// both values; values of one type are said to be of a type that has no order.
+#[cold]
+pub fn incomparable(a: &Value, b: &Value) -> EvalError {
+    let (ta, tb) = (a.type_phrase(), b.type_phrase());
+    let (va, vb) = (short(a), short(b));
+    EvalError::type_error(if a.type_name() == b.type_name() {
+        format!("cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})")
+    } else {
+        format!("cannot compare {ta} with {tb}; values are {va} and {vb}")
+    })
+}
+
 fn as_f64(v: &Value) -> f64 {
     match v {
         Value::Int(i) => *i as f64,
@@ -615,9 +628,7 @@ impl Evaluator {
                 }
                 Ok(x.0.len() < y.0.len())
             }
-            _ => {
-                Err(EvalError::type_error(format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())))
-            }
+            _ => Err(incomparable(a, b)),
         }
     }
 
