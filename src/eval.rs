@@ -217,7 +217,7 @@ impl Evaluator {
     // ----- forcing ---------------------------------------------------------------------------
 
     #[inline]
-    fn check_stack(&self) -> EvalResult<()> {
+    pub(crate) fn check_stack(&self) -> EvalResult<()> {
         if crate::stack::past(self.stack_limit) {
             return Err(stack_overflow());
         }

@@ -476,6 +476,7 @@ fn to_key(ev: &mut Evaluator, v: &Value) -> EvalResult<Key> {
         Value::String(s) => Key::Str(s.as_bytes().to_vec()),
         Value::Path(p) => Key::Path(p.to_string()),
         Value::List(l) => {
+            ev.check_stack()?;
             let mut out = Vec::with_capacity(l.0.len());
             for t in l.0.iter() {
                 let x = ev.force(t)?;

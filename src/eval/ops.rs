@@ -474,6 +474,9 @@ impl Evaluator {
                 }
             }
             Value::Attrs(a) => {
+                // `outPath` or list members may lead back to the value: the stack overflow
+                // error rather than a crash.
+                self.check_stack()?;
                 if let Some(f) = a.get(sym::toString).cloned() {
                     let f = self.force(&f)?;
                     let r = self.call_value(f, Thunk::Ready(v.clone()), Pos::NONE)?;
@@ -491,6 +494,7 @@ impl Evaluator {
                 Value::Int(i) => Ok(NixString::from_int(*i)),
                 Value::Float(f) => Ok(NixString::new(crate::print::format_float_to_string(*f).into_bytes().into_boxed_slice())),
                 Value::List(l) => {
+                    self.check_stack()?;
                     // Elements are joined by spaces, except after an empty list.
                     let mut pieces = Pieces::new();
                     let len = l.0.len();
@@ -544,6 +548,8 @@ impl Evaluator {
                 if x.0.len() != y.0.len() {
                     return Ok(false);
                 }
+                // Cyclic or very deep values end in the stack overflow error, not a crash.
+                self.check_stack()?;
                 for (p, q) in x.0.iter().zip(y.0.iter()) {
                     if !self.thunks_equal(p, q)? {
                         return Ok(false);
@@ -565,6 +571,7 @@ impl Evaluator {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
+                self.check_stack()?;
                 for (p, q) in x.iter().zip(y.iter()) {
                     if p.name != q.name {
                         return Ok(false);
@@ -618,6 +625,7 @@ impl Evaluator {
             (Value::String(x), Value::String(y)) => Ok(x.as_bytes() < y.as_bytes()),
             (Value::Path(x), Value::Path(y)) => Ok(x.as_bytes() < y.as_bytes()),
             (Value::List(x), Value::List(y)) => {
+                self.check_stack()?;
                 let n = x.0.len().min(y.0.len());
                 for i in 0..n {
                     let p = self.force(&x.0[i])?;
