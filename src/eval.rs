@@ -217,7 +217,7 @@ impl Evaluator {
     // ----- forcing ---------------------------------------------------------------------------
 
     #[inline]
-    fn check_stack(&self) -> EvalResult<()> {
+    pub(crate) fn check_stack(&self) -> EvalResult<()> {
         if crate::stack::past(self.stack_limit) {
             return Err(stack_overflow());
         }
@@ -600,9 +600,32 @@ impl Evaluator {
     fn eval_assert(&mut self, cond: &'static Expr, body: &'static Expr, text: &str, pos: Pos, env: &Env) -> EvalResult {
         match self.eval(cond, env)? {
             Value::Bool(true) => self.eval(body, env),
-            Value::Bool(false) => Err(EvalError::new(ErrorKind::Assert, format!("assertion '{}' failed", text)).at(pos)),
+            Value::Bool(false) => Err(self.assertion_failed(cond, text, pos, env)),
             other => Err(not_a_bool(&other, pos, "while evaluating the condition of the assertion")),
         }
+    }
+
+    /// The error of a failed assertion. When the condition is `a == b`, current CppNix evaluates
+    /// both sides again and reports their first difference, under a frame naming the assertion.
+    #[cold]
+    #[inline(never)]
+    fn assertion_failed(&mut self, cond: &'static Expr, text: &str, pos: Pos, env: &Env) -> EvalError {
+        if let Expr::Bin { op: expr::BinOp::Eq, lhs, rhs, pos: eq_pos } = cond {
+            let difference = (|| {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                self.assert_eq_values(&a, &b, *eq_pos)
+            })();
+            if let Err(e) = difference {
+                let e = if e.kind() == ErrorKind::Assert {
+                    e.frame_always(pos, format!("while evaluating the condition of the assertion '{}'", text))
+                } else {
+                    e
+                };
+                return e;
+            }
+        }
+        EvalError::new(ErrorKind::Assert, format!("assertion '{}' failed", text)).at(pos)
     }
 
     #[inline(never)]

@@ -4,7 +4,8 @@
 //!   names sorted and quoted when they are not identifiers, `<CODE>` for unevaluated parts,
 //!   `<LAMBDA>`, `<PRIMOP>`, `<PRIMOP-APP>`, and `«repeated»` for a non-empty set or list shown
 //!   a second time. It forces nothing: `--strict` forces deeply before printing.
-//! - [`short`]: the bounded, non-forcing rendering used inside error messages.
+//! - [`short`]: the bounded, non-forcing rendering used inside error messages; [`trace_value`]:
+//!   the same without bounds, for `builtins.trace`.
 //! - helpers shared with lowering and builtins: string literal escaping, attribute-name quoting,
 //!   float formatting.
 
@@ -139,84 +140,146 @@ fn print_inner(v: &Value, out: &mut Vec<u8>, seen: &mut FxHashSet<usize>, key: O
     }
 }
 
-/// A short rendering of a value for error messages: bounded depth and width, nothing forced.
+/// A rendering of a value for error messages, bounded as CppNix's `errorPrintOptions`: sets
+/// and lists nested at most 10 deep, at most 10 attributes and 10 list items in all (with
+/// `type` and `_type` listed first), strings cut after 1024 bytes; «repeated» for a set or
+/// list shown a second time. Nothing is forced.
 pub fn short(v: &Value) -> String {
-    let mut out = String::new();
-    short_inner(v, &mut out, 0);
-    out
+    let mut p = Bounded::new(10, 10, 10, 1024);
+    p.value(v, 0, None);
+    p.out
 }
 
-fn short_thunk(t: &Thunk, out: &mut String, depth: usize) {
-    match t.value_if_ready() {
-        Some(v) => short_inner(&v, out, depth),
-        None => out.push_str("«thunk»"),
+/// The rendering `builtins.trace` shows for a value that is not a string: as [`short`], but
+/// without bounds (CppNix's default `PrintOptions`).
+pub fn trace_value(v: &Value) -> String {
+    let mut p = Bounded::new(usize::MAX, usize::MAX, usize::MAX, usize::MAX);
+    p.value(v, 0, None);
+    p.out
+}
+
+/// The state of one [`short`] or [`trace_value`] rendering. The attribute and item counts run
+/// over the whole rendering, as CppNix's printer counts them.
+struct Bounded {
+    out: String,
+    max_depth: usize,
+    max_attrs: usize,
+    max_items: usize,
+    max_string: usize,
+    attrs_printed: usize,
+    items_printed: usize,
+    seen: FxHashSet<usize>,
+}
+
+/// The identity every empty set shares for «repeated» (CppNix has one empty binding set).
+const EMPTY_SET_KEY: usize = 1;
+
+impl Bounded {
+    fn new(max_depth: usize, max_attrs: usize, max_items: usize, max_string: usize) -> Bounded {
+        Bounded {
+            out: String::new(),
+            max_depth,
+            max_attrs,
+            max_items,
+            max_string,
+            attrs_printed: 0,
+            items_printed: 0,
+            seen: FxHashSet::default(),
+        }
     }
-}
 
-fn short_inner(v: &Value, out: &mut String, depth: usize) {
-    match v {
-        Value::String(s) => {
-            let bytes = s.as_bytes();
-            if bytes.len() > 1024 {
-                write_string_literal(out, &bytes[..1024]);
-                out.push_str("«");
-                out.push_str(&format!("{} bytes elided", bytes.len() - 1024));
-                out.push_str("»");
-            } else {
-                write_string_literal(out, bytes);
-            }
+    fn elided(&mut self, n: usize, one: &str, many: &str) {
+        let word = if n == 1 { one } else { many };
+        self.out.push_str(&format!("«{n} {word} elided»"));
+    }
+
+    fn thunk(&mut self, t: &Thunk, depth: usize) {
+        let key = match t {
+            Thunk::Lazy(cell) => Some(crate::eval::value::ThunkRef::as_ptr(cell) as usize),
+            Thunk::Ready(_) => None,
+        };
+        match t.value_if_ready() {
+            Some(v) => self.value(&v, depth, key),
+            None => self.out.push_str("«thunk»"),
         }
-        Value::Attrs(a) => {
-            if depth >= 2 {
-                out.push_str("{ ... }");
-                return;
-            }
-            if a.is_empty() {
-                out.push_str("{ }");
-                return;
-            }
-            out.push_str("{ ");
-            let sorted = a.sorted_by_name();
-            for (i, entry) in sorted.iter().enumerate() {
-                if i >= 10 {
-                    out.push_str(&format!("«{} attributes elided» ", sorted.len() - 10));
-                    break;
+    }
+
+    fn value(&mut self, v: &Value, depth: usize, key: Option<usize>) {
+        if crate::stack::exhausted() {
+            self.out.push_str("«too deep to print»");
+            return;
+        }
+        match v {
+            Value::String(s) => {
+                let bytes = s.as_bytes();
+                if bytes.len() > self.max_string {
+                    write_string_literal(&mut self.out, &bytes[..self.max_string]);
+                    self.out.push(' ');
+                    self.elided(bytes.len() - self.max_string, "byte", "bytes");
+                } else {
+                    write_string_literal(&mut self.out, bytes);
                 }
-                out.push_str(&attr_name_str(entry.name.as_str()));
-                out.push_str(" = ");
-                short_thunk(&entry.value, out, depth + 1);
-                out.push_str("; ");
             }
-            out.push('}');
-        }
-        Value::List(l) => {
-            if depth >= 2 {
-                out.push_str("[ ... ]");
-                return;
-            }
-            if l.0.is_empty() {
-                out.push_str("[ ]");
-                return;
-            }
-            out.push_str("[ ");
-            for (i, t) in l.0.iter().enumerate() {
-                if i >= 10 {
-                    out.push_str(&format!("«{} items elided» ", l.0.len() - 10));
-                    break;
+            Value::Attrs(a) => {
+                let id = if a.is_empty() { EMPTY_SET_KEY } else { a.addr() };
+                if !self.seen.insert(id) {
+                    self.out.push_str("«repeated»");
+                    return;
                 }
-                short_thunk(t, out, depth + 1);
-                out.push(' ');
+                if depth >= self.max_depth {
+                    self.out.push_str("{ ... }");
+                    return;
+                }
+                let mut sorted = a.sorted_by_name();
+                if self.max_attrs != usize::MAX {
+                    // Stable: `type` and `_type` first, the rest stay sorted by name.
+                    sorted.sort_by_key(|e| !matches!(e.name.as_str(), "type" | "_type"));
+                }
+                self.out.push('{');
+                for (i, entry) in sorted.iter().enumerate() {
+                    self.out.push(' ');
+                    if self.attrs_printed >= self.max_attrs {
+                        self.elided(sorted.len() - i, "attribute", "attributes");
+                        break;
+                    }
+                    self.out.push_str(&attr_name_str(entry.name.as_str()));
+                    self.out.push_str(" = ");
+                    self.thunk(&entry.value, depth + 1);
+                    self.out.push(';');
+                    self.attrs_printed += 1;
+                }
+                self.out.push_str(" }");
             }
-            out.push(']');
+            Value::List(l) => {
+                if !l.0.is_empty() && !self.seen.insert(key.unwrap_or(Rc::as_ptr(l) as usize)) {
+                    self.out.push_str("«repeated»");
+                    return;
+                }
+                if depth >= self.max_depth {
+                    self.out.push_str("[ ... ]");
+                    return;
+                }
+                self.out.push('[');
+                for (i, t) in l.0.iter().enumerate() {
+                    self.out.push(' ');
+                    if self.items_printed >= self.max_items {
+                        self.elided(l.0.len() - i, "item", "items");
+                        break;
+                    }
+                    self.thunk(t, depth + 1);
+                    self.items_printed += 1;
+                }
+                self.out.push_str(" ]");
+            }
+            Value::Lambda(c) => match c.def.name {
+                Some(n) => self.out.push_str(&format!("«lambda {}»", n)),
+                None => self.out.push_str("«lambda»"),
+            },
+            Value::PrimOp(op) => self.out.push_str(&format!("«primop {}»", op.name)),
+            Value::PrimOpApp(app) => self.out.push_str(&format!("«partially applied primop {}»", app.op.name)),
+            Value::Opaque(o) => self.out.push_str(&o.short()),
+            other => self.out.push_str(&String::from_utf8_lossy(&print_value(other))),
         }
-        Value::Lambda(c) => match c.def.name {
-            Some(n) => out.push_str(&format!("«lambda {}»", n)),
-            None => out.push_str("«lambda»"),
-        },
-        Value::PrimOp(op) => out.push_str(&format!("«primop {}»", op.name)),
-        Value::PrimOpApp(app) => out.push_str(&format!("«partially applied primop {}»", app.op.name)),
-        Value::Opaque(o) => out.push_str(&o.short()),
-        other => out.push_str(&String::from_utf8_lossy(&print_value(other))),
     }
 }
 
@@ -239,5 +302,32 @@ mod tests {
         let mut s = String::new();
         write_string_literal(&mut s, b"a\"b\\c\nd${e}$f");
         assert_eq!(s, r#""a\"b\\c\nd\${e}$f""#);
+    }
+
+    fn error_of(expr: &str) -> String {
+        crate::eval_to_string(expr).unwrap_err().message().to_string()
+    }
+
+    #[test]
+    fn error_values_nest_ten_deep() {
+        let m = error_of("let n = k: if k == 0 then 1 else { x = n (k - 1); }; v = n 12; in builtins.deepSeq v (v + 1)");
+        assert_eq!(m.matches("{ x =").count(), 10, "{m}");
+        assert!(m.ends_with("{ x = { ... }; }; }; }; }; }; }; }; }; }; }"), "{m}");
+    }
+
+    #[test]
+    fn error_values_count_items_and_attributes_over_the_whole_value() {
+        let m = error_of("let v = { z = [ [ 1 2 3 4 5 6 ] [ 7 8 9 10 11 12 ] ]; type = \"t\"; }; in builtins.deepSeq v (v + 1)");
+        assert!(m.ends_with(": { type = \"t\"; z = [ [ 1 2 3 4 5 6 ] [ 7 8 9 «3 items elided» ] ]; }"), "{m}");
+        let m = error_of("let v = builtins.listToAttrs (builtins.genList (i: { name = \"a${toString i}\"; value = i; }) 11); in builtins.deepSeq v (v + 1)");
+        assert!(m.ends_with("a8 = 8; «1 attribute elided» }"), "{m}");
+    }
+
+    #[test]
+    fn error_values_mark_repeats_and_cut_long_strings() {
+        let m = error_of("let s = { a = 1; }; v = [ s s { } { } ]; in builtins.deepSeq v (v + 1)");
+        assert!(m.ends_with(": [ { a = 1; } «repeated» { } «repeated» ]"), "{m}");
+        let m = error_of("let s = builtins.concatStringsSep \"\" (builtins.genList (i: \"a\") 1026); in builtins.deepSeq [ s ] ([ s ] + 1)");
+        assert!(m.ends_with("aaa\" «2 bytes elided» ]"), "{m}");
     }
 }

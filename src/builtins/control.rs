@@ -66,7 +66,7 @@ fn trace(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     let v = ev.arg(args, 0, "trace")?;
     let text = match &v {
         Value::String(s) => format!("trace: {}", s.to_str_lossy()),
-        other => format!("trace: {}", crate::print::short(other)),
+        other => format!("trace: {}", crate::print::trace_value(other)),
     };
     log_line(&text);
     ev.force(&args[1])

@@ -1,7 +1,7 @@
 //! List builtins: `length`, `head`, `tail`, `elemAt`, `map`, `filter`, `foldl'`, `genList`,
 //! `concatLists`, `concatMap`, `elem`, `any`, `all`, `sort`, `partition`, `groupBy`,
-//! `genericClosure`. `map` and `genList` stay lazy in the elements, as in CppNix; `sort` is a
-//! stable merge sort whose comparator errors propagate.
+//! `genericClosure`. `map` and `genList` stay lazy in the elements, as in CppNix; `sort` is the
+//! reference's stable peeksort, asking the comparator the same questions in the same order.
 
 use super::{arg_frame, type_err, Builtin};
 use crate::error::EvalError;
@@ -254,69 +254,156 @@ fn sort(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
     if l.0.len() == 1 {
         return Ok(Value::List(l));
     }
-    let items: Vec<Thunk> = l.0.clone();
-    let sorted = merge_sort(ev, items, &mut |ev, a, b| {
-        match ev.call2(&f, a.clone(), b.clone())? {
+    let items = &l.0;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    peeksort(&mut order, &mut |a, b| {
+        match ev.call2(&f, items[a].clone(), items[b].clone())? {
             Value::Bool(x) => Ok(x),
             other => Err(type_err("a Boolean", &other)
                 .frame(Pos::NONE, "while evaluating the return value of the sorting function passed to builtins.sort")),
         }
     })?;
-    Ok(Value::list(sorted))
+    Ok(Value::list(order.into_iter().map(|i| items[i].clone()).collect()))
 }
 
-/// A stable merge sort with a fallible "less than" (never panics on inconsistent comparators).
-pub fn merge_sort(
-    ev: &mut Evaluator,
-    items: Vec<Thunk>,
-    less: &mut dyn FnMut(&mut Evaluator, &Thunk, &Thunk) -> EvalResult<bool>,
-) -> EvalResult<Vec<Thunk>> {
-    let n = items.len();
-    if n <= 1 {
-        return Ok(items);
+/// Ranges of at most this many elements are sorted by insertion (as the reference does).
+const INSERTION_SORT_MAX: usize = 16;
+
+/// Sorts `v` stably with a fallible "less than", asking it exactly the questions CppNix's
+/// `builtins.sort` asks, in the same order: a natural merge sort (peeksort) that finds the
+/// ascending or strictly descending run around the middle of each range, recurses on both
+/// sides, and merges; ranges of up to 16 elements are sorted by insertion. Comparators that are
+/// not strict weak orders therefore give the reference's result (always a permutation of the
+/// input), and comparator errors and traces come in its order. The first error stops the sort.
+pub fn peeksort<T: Copy, E>(
+    v: &mut [T],
+    less: &mut dyn FnMut(T, T) -> Result<bool, E>,
+) -> Result<(), E> {
+    match v.len() {
+        0 | 1 => Ok(()),
+        2 => {
+            if less(v[1], v[0])? {
+                v.swap(0, 1);
+            }
+            Ok(())
+        }
+        n => {
+            let mut buf = v.to_vec();
+            let mut s = PeekSort { v, buf: &mut buf, less };
+            s.sort(0, n, 0, n)
+        }
     }
-    // Insertion sort for short runs, then bottom-up merging.
-    let mut v = items;
-    const RUN: usize = 8;
-    let mut start = 0;
-    while start < n {
-        let end = (start + RUN).min(n);
-        for i in start + 1..end {
-            let mut j = i;
-            while j > start && less(ev, &v[j], &v[j - 1])? {
-                v.swap(j, j - 1);
-                j -= 1;
+}
+
+/// The state of one `peeksort`: the slice, a working buffer as long as it, the comparator.
+struct PeekSort<'a, T, E> {
+    v: &'a mut [T],
+    buf: &'a mut [T],
+    less: &'a mut dyn FnMut(T, T) -> Result<bool, E>,
+}
+
+impl<T: Copy, E> PeekSort<'_, T, E> {
+    /// Sorts `begin..end`, knowing `begin..left_run_end` and `right_run_begin..end` sorted.
+    fn sort(&mut self, begin: usize, end: usize, left_run_end: usize, right_run_begin: usize) -> Result<(), E> {
+        if left_run_end == end || right_run_begin == begin || end - begin < 2 {
+            return Ok(());
+        }
+        let len = end - begin;
+        if len <= INSERTION_SORT_MAX {
+            return self.insertion(begin, end);
+        }
+        let middle = begin + len / 2;
+        if middle <= left_run_end {
+            self.sort(left_run_end, end, left_run_end + 1, right_run_begin)?;
+            return self.merge(begin, left_run_end, end);
+        }
+        if middle >= right_run_begin {
+            self.sort(begin, right_run_begin, left_run_end, right_run_begin - 1)?;
+            return self.merge(begin, right_run_begin, end);
+        }
+        // The run holding `middle - 1`: weakly ascending, or strictly descending (reversed).
+        let (i, j) = if !(self.less)(self.v[middle], self.v[middle - 1])? {
+            (self.suffix(left_run_end, middle, false)?, self.prefix(middle - 1, right_run_begin, false)?)
+        } else {
+            let i = self.suffix(left_run_end, middle, true)?;
+            let j = self.prefix(middle - 1, right_run_begin, true)?;
+            self.v[i..j].reverse();
+            (i, j)
+        };
+        if i == begin && j == end {
+            return Ok(());
+        }
+        if middle - i < j - middle {
+            self.sort(begin, i, left_run_end, i.saturating_sub(1))?;
+            self.sort(i, end, j, right_run_begin)?;
+            self.merge(begin, i, end)
+        } else {
+            self.sort(begin, j, left_run_end, i)?;
+            self.sort(j, end, j + 1, right_run_begin)?;
+            self.merge(begin, j, end)
+        }
+    }
+
+    /// `less(a, b)` when looking for a strictly descending run, `!less(a, b)` for an ascending one.
+    fn step(&mut self, a: usize, b: usize, descending: bool) -> Result<bool, E> {
+        let r = (self.less)(self.v[a], self.v[b])?;
+        Ok(r == descending)
+    }
+
+    /// The start of the longest run ending at `end` (not before `begin`).
+    fn suffix(&mut self, begin: usize, mut end: usize, descending: bool) -> Result<usize, E> {
+        if begin == end {
+            return Ok(end);
+        }
+        while end - 1 > begin && self.step(end - 1, end - 2, descending)? {
+            end -= 1;
+        }
+        Ok(end - 1)
+    }
+
+    /// The end of the longest run starting at `begin` (not after `end`).
+    fn prefix(&mut self, mut begin: usize, end: usize, descending: bool) -> Result<usize, E> {
+        if begin == end {
+            return Ok(begin);
+        }
+        while begin + 1 != end && self.step(begin + 1, begin, descending)? {
+            begin += 1;
+        }
+        Ok(begin + 1)
+    }
+
+    fn insertion(&mut self, begin: usize, end: usize) -> Result<(), E> {
+        for current in begin + 1..end {
+            let mut p = current;
+            while p != begin && (self.less)(self.v[p], self.v[p - 1])? {
+                self.v.swap(p, p - 1);
+                p -= 1;
             }
         }
-        start = end;
+        Ok(())
     }
-    let mut width = RUN;
-    let mut buf: Vec<Thunk> = Vec::with_capacity(n);
-    while width < n {
-        buf.clear();
-        let mut lo = 0;
-        while lo < n {
-            let mid = (lo + width).min(n);
-            let hi = (lo + 2 * width).min(n);
-            let (mut i, mut j) = (lo, mid);
-            while i < mid && j < hi {
-                // Take from the right only if it is strictly less (stability).
-                if less(ev, &v[j], &v[i])? {
-                    buf.push(v[j].clone());
-                    j += 1;
-                } else {
-                    buf.push(v[i].clone());
-                    i += 1;
-                }
+
+    /// Merges the sorted `begin..middle` and `middle..end`, taking from the left on ties.
+    fn merge(&mut self, begin: usize, middle: usize, end: usize) -> Result<(), E> {
+        let len = end - begin;
+        let split = middle - begin;
+        self.buf[..len].copy_from_slice(&self.v[begin..end]);
+        let (mut l, mut r, mut out) = (0, split, begin);
+        while l < split && r < len {
+            if !(self.less)(self.buf[r], self.buf[l])? {
+                self.v[out] = self.buf[l];
+                l += 1;
+            } else {
+                self.v[out] = self.buf[r];
+                r += 1;
             }
-            buf.extend_from_slice(&v[i..mid]);
-            buf.extend_from_slice(&v[j..hi]);
-            lo = hi;
+            out += 1;
         }
-        std::mem::swap(&mut v, &mut buf);
-        width *= 2;
+        let rest = if l < split { l..split } else { r..len };
+        let n = rest.len();
+        self.v[out..out + n].copy_from_slice(&self.buf[rest]);
+        Ok(())
     }
-    Ok(v)
 }
 
 fn partition(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
@@ -389,6 +476,7 @@ fn to_key(ev: &mut Evaluator, v: &Value) -> EvalResult<Key> {
         Value::String(s) => Key::Str(s.as_bytes().to_vec()),
         Value::Path(p) => Key::Path(p.to_string()),
         Value::List(l) => {
+            ev.check_stack()?;
             let mut out = Vec::with_capacity(l.0.len());
             for t in l.0.iter() {
                 let x = ev.force(t)?;
@@ -396,9 +484,7 @@ fn to_key(ev: &mut Evaluator, v: &Value) -> EvalResult<Key> {
             }
             Key::List(out)
         }
-        other => {
-            return Err(EvalError::type_error(format!("cannot compare {} with {}", other.type_phrase(), other.type_phrase())))
-        }
+        other => return Err(crate::eval::ops::incomparable(other, other)),
     })
 }
 
@@ -437,16 +523,7 @@ fn generic_closure(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
             let same_kind = std::mem::discriminant(first_value) == std::mem::discriminant(&key_value)
                 || matches!((first_value, &key_value), (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)));
             if !same_kind || !comparable {
-                let tail = if same_kind { "; values of that type are incomparable (values are " } else { "; values are " };
-                return Err(EvalError::type_error(format!(
-                    "cannot compare {} with {}{}{} and {}{}",
-                    key_value.type_phrase(),
-                    first_value.type_phrase(),
-                    tail,
-                    crate::print::short(&key_value),
-                    crate::print::short(first_value),
-                    if same_kind { ")" } else { "" }
-                ))
+                return Err(crate::eval::ops::incomparable(&key_value, first_value)
                 .frame(Pos::NONE, format!("while comparing element {}", crate::print::short(&Value::Attrs(item.clone())))));
             }
         } else {
@@ -466,4 +543,58 @@ fn generic_closure(ev: &mut Evaluator, args: &[Thunk]) -> EvalResult {
         }
     }
     Ok(Value::list(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peeksort;
+
+    /// Sorts `values` (keeping each one's index) and returns the questions asked and the result.
+    fn run(values: &[i64], le: bool) -> (String, Vec<(i64, usize)>) {
+        let mut items: Vec<(i64, usize)> = values.iter().copied().zip(0..).collect();
+        let mut asked = Vec::new();
+        let r: Result<(), ()> = peeksort(&mut items, &mut |a, b| {
+            asked.push(format!("{}<{}", a.0, b.0));
+            Ok(if le { a.0 <= b.0 } else { a.0 < b.0 })
+        });
+        assert!(r.is_ok());
+        (asked.join(" "), items)
+    }
+
+    #[test]
+    fn short_ranges_are_insertion_sorted() {
+        let (asked, items) = run(&[5, 3, 1, 4, 2, 6], false);
+        assert_eq!(asked, "3<5 1<5 1<3 4<5 4<3 2<5 2<4 2<3 2<1 6<5");
+        assert_eq!(items.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn long_ranges_find_runs_and_merge_in_the_reference_order() {
+        let v = [3, 7, 1, 9, 2, 8, 4, 6, 5, 0, 11, 10, 12, 15, 14, 13, 16, 18, 17, 19];
+        let (asked, items) = run(&v, false);
+        assert!(asked.starts_with("11<0 0<5 11<0 10<11 7<3 1<7 1<3 9<7 2<9"), "{asked}");
+        assert!(asked.ends_with("10<9 10<11 12<11"), "{asked}");
+        assert_eq!(asked.split(' ').count(), 61);
+        assert_eq!(items.iter().map(|p| p.0).collect::<Vec<_>>(), (0..20).collect::<Vec<i64>>());
+    }
+
+    #[test]
+    fn a_non_strict_comparator_gives_the_reference_permutation() {
+        let v = [2, 1, 2, 1, 0, 0, 3, 3, 1, 2, 1, 2, 1, 0, 0, 3, 3, 1, 2, 1, 2, 1, 0];
+        let (_, items) = run(&v, true);
+        let indices: Vec<usize> = items.iter().map(|p| p.1).collect();
+        assert_eq!(indices, [22, 14, 13, 5, 4, 21, 19, 17, 12, 10, 8, 3, 1, 20, 18, 11, 9, 2, 0, 16, 15, 7, 6]);
+    }
+
+    #[test]
+    fn the_first_error_stops_the_sort() {
+        let mut items: Vec<i64> = (0..40).rev().collect();
+        let mut calls = 0;
+        let r = peeksort(&mut items, &mut |a, b| {
+            calls += 1;
+            if calls == 5 { Err("boom") } else { Ok(a < b) }
+        });
+        assert_eq!(r, Err("boom"));
+        assert_eq!(calls, 5);
+    }
 }

@@ -76,10 +76,20 @@ pub trait EvalIo {
 /// The host file system.
 pub struct RealIo;
 
+/// A failed file system operation in CppNix's words: the system's description of the error,
+/// without the `(os error N)` Rust appends.
 fn io_err(path: &str, e: std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => format!("path '{}' does not exist", path),
-        _ => format!("reading '{}': {}", path, e),
+        std::io::ErrorKind::NotADirectory => format!("'{}' is not a directory", path),
+        _ => {
+            let text = e.to_string();
+            let text = match text.rfind(" (os error ") {
+                Some(i) if text.ends_with(')') => &text[..i],
+                _ => &text[..],
+            };
+            format!("reading '{}': {}", path, text)
+        }
     }
 }
 
@@ -215,5 +225,16 @@ impl EvalIo for MemIo {
         let mut nar = Vec::new();
         crate::store::nar::dump_bytes(&contents, &mut nar).map_err(|e| e.to_string())?;
         Ok(crate::store::hash::Hash::sha256(&nar))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_errors_read_as_the_reference_words_them() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(super::io_err("/x", Error::from(ErrorKind::NotFound)), "path '/x' does not exist");
+        assert_eq!(super::io_err("/x/y", Error::from_raw_os_error(20)), "'/x/y' is not a directory");
+        assert_eq!(super::io_err("/x", Error::from_raw_os_error(13)), "reading '/x': Permission denied");
     }
 }

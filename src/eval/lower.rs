@@ -1691,7 +1691,72 @@ fn show(e: &ast::Expr, out: &mut String, l: &mut Lowerer) {
         | E::LetIn(_, _, span)
         | E::Assert(_, span)
         | E::With(_, span) => out.push_str(l.text(*span)),
-        E::Attrs(b) | E::LegacyLet(b) => out.push_str(l.text(b.span)),
+        E::Attrs(b) => {
+            if !show_simple_attrs(b, out, l) {
+                out.push_str(l.text(b.span));
+            }
+        }
+        E::LegacyLet(b) => out.push_str(l.text(b.span)),
+    }
+}
+
+/// A set literal as CppNix shows it (`{ inherit a; b = 1; }`: names sorted, inherited names
+/// first, quoted only when they are no identifiers), when every binding is one static name bound once; `false` (nothing
+/// written) for the other sets, which are then shown as written.
+fn show_simple_attrs(b: &ast::Bindings, out: &mut String, l: &mut Lowerer) -> bool {
+    let mut inherited: Vec<String> = Vec::new();
+    let mut plain: Vec<(String, &ast::Expr)> = Vec::new();
+    for binding in &b.entries {
+        match binding {
+            ast::Binding::Inherit { from: None, attrs } => {
+                for attr in attrs.iter() {
+                    match static_attr_name(attr, l) {
+                        Some(n) => inherited.push(n),
+                        None => return false,
+                    }
+                }
+            }
+            ast::Binding::Assign { path, value } if path.len() == 1 => match static_attr_name(&path[0], l) {
+                Some(n) => plain.push((n, value)),
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    let mut names: Vec<&str> = inherited.iter().map(|n| n.as_str()).chain(plain.iter().map(|(n, _)| n.as_str())).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| w[0] == w[1]) {
+        return false;
+    }
+    inherited.sort();
+    plain.sort_by(|x, y| x.0.cmp(&y.0));
+    if b.rec {
+        out.push_str("rec ");
+    }
+    out.push_str("{ ");
+    if !inherited.is_empty() {
+        out.push_str("inherit");
+        for n in &inherited {
+            out.push(' ');
+            out.push_str(&crate::print::attr_name_str(n));
+        }
+        out.push_str("; ");
+    }
+    for (n, value) in plain {
+        out.push_str(&crate::print::attr_name_str(&n));
+        out.push_str(" = ");
+        show(value, out, l);
+        out.push_str("; ");
+    }
+    out.push('}');
+    true
+}
+
+fn static_attr_name(attr: &ast::Attr, l: &mut Lowerer) -> Option<String> {
+    match attr {
+        ast::Attr::Ident(name, _) => Some(name.as_str().to_string()),
+        ast::Attr::Str(s) => l.static_string(s).map(|t| String::from_utf8_lossy(&t).into_owned()),
+        ast::Attr::Dynamic(..) => None,
     }
 }
 

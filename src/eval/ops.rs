@@ -101,6 +101,19 @@ fn arith_type_error(op: BinOp, a: &Value, b: &Value) -> EvalError {
     mismatch(expected, if is_num(a) { b } else { a })
 }
 
+/// The error of ordering two values that have no order (CppNix's `CompareValues`), naming
+/// both values; values of one type are said to be of a type that has no order.
+#[cold]
+pub fn incomparable(a: &Value, b: &Value) -> EvalError {
+    let (ta, tb) = (a.type_phrase(), b.type_phrase());
+    let (va, vb) = (short(a), short(b));
+    EvalError::type_error(if a.type_name() == b.type_name() {
+        format!("cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})")
+    } else {
+        format!("cannot compare {ta} with {tb}; values are {va} and {vb}")
+    })
+}
+
 fn as_f64(v: &Value) -> f64 {
     match v {
         Value::Int(i) => *i as f64,
@@ -461,6 +474,9 @@ impl Evaluator {
                 }
             }
             Value::Attrs(a) => {
+                // `outPath` or list members may lead back to the value: the stack overflow
+                // error rather than a crash.
+                self.check_stack()?;
                 if let Some(f) = a.get(sym::toString).cloned() {
                     let f = self.force(&f)?;
                     let r = self.call_value(f, Thunk::Ready(v.clone()), Pos::NONE)?;
@@ -478,6 +494,7 @@ impl Evaluator {
                 Value::Int(i) => Ok(NixString::from_int(*i)),
                 Value::Float(f) => Ok(NixString::new(crate::print::format_float_to_string(*f).into_bytes().into_boxed_slice())),
                 Value::List(l) => {
+                    self.check_stack()?;
                     // Elements are joined by spaces, except after an empty list.
                     let mut pieces = Pieces::new();
                     let len = l.0.len();
@@ -531,6 +548,8 @@ impl Evaluator {
                 if x.0.len() != y.0.len() {
                     return Ok(false);
                 }
+                // Cyclic or very deep values end in the stack overflow error, not a crash.
+                self.check_stack()?;
                 for (p, q) in x.0.iter().zip(y.0.iter()) {
                     if !self.thunks_equal(p, q)? {
                         return Ok(false);
@@ -552,6 +571,7 @@ impl Evaluator {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
+                self.check_stack()?;
                 for (p, q) in x.iter().zip(y.iter()) {
                     if p.name != q.name {
                         return Ok(false);
@@ -563,6 +583,125 @@ impl Evaluator {
                 Ok(true)
             }
             _ => Ok(false),
+        }
+    }
+
+    /// Why `a == b` is false, in current CppNix's words (`assertEqValues`): an error of the
+    /// assertion kind naming the first difference, with frames leading to it (the list element
+    /// or attribute compared, at `pos`, the `==`). `Ok` when no difference is found.
+    #[cold]
+    pub fn assert_eq_values(&mut self, a: &Value, b: &Value, pos: Pos) -> EvalResult<()> {
+        self.check_stack()?;
+        let differ = |msg: String| Err(EvalError::new(ErrorKind::Assert, msg));
+        let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+        if numeric(a) && numeric(b) {
+            if self.values_equal(a, b)? {
+                return Ok(());
+            }
+            return differ(format!(
+                "{} with value '{}' is not equal to {} with value '{}'",
+                a.type_phrase(),
+                short(a),
+                b.type_phrase(),
+                short(b)
+            ));
+        }
+        if a.type_name() != b.type_name() {
+            return differ(format!(
+                "{} of value '{}' is not equal to {} of value '{}'",
+                a.type_phrase(),
+                short(a),
+                b.type_phrase(),
+                short(b)
+            ));
+        }
+        match (a, b) {
+            (Value::Bool(x), Value::Bool(y)) if x != y => {
+                differ(format!("boolean '{}' is not equal to boolean '{}'", short(a), short(b)))
+            }
+            (Value::String(x), Value::String(y)) if x.as_bytes() != y.as_bytes() => {
+                differ(format!("string '{}' is not equal to string '{}'", short(a), short(b)))
+            }
+            (Value::Path(x), Value::Path(y)) if x != y => {
+                differ(format!("path '{}' is not equal to path '{}'", short(a), short(b)))
+            }
+            (Value::List(x), Value::List(y)) => {
+                if x.0.len() != y.0.len() {
+                    return differ(format!(
+                        "list of size '{}' is not equal to list of size '{}', left hand side is '{}', right hand side is '{}'",
+                        x.0.len(),
+                        y.0.len(),
+                        short(a),
+                        short(b)
+                    ));
+                }
+                for (n, (p, q)) in x.0.iter().zip(y.0.iter()).enumerate() {
+                    let p_value = self.force(p)?;
+                    let q_value = self.force(q)?;
+                    if p.same_cell(q) {
+                        continue;
+                    }
+                    self.assert_eq_values(&p_value, &q_value, pos)
+                        .map_err(|e| e.frame(pos, format!("while comparing list element {n}")))?;
+                }
+                Ok(())
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if self.is_derivation(x)? && self.is_derivation(y)? {
+                    if let (Some(p), Some(q)) = (x.get(sym::outPath).cloned(), y.get(sym::outPath).cloned()) {
+                        let p = self.force(&p)?;
+                        let q = self.force(&q)?;
+                        return self.assert_eq_values(&p, &q, pos).map_err(|e| {
+                            e.frame(pos, "while comparing a derivation by its 'outPath' attribute")
+                        });
+                    }
+                }
+                if x.len() != y.len() {
+                    return differ(format!(
+                        "attribute names of attribute set '{}' differs from attribute set '{}'",
+                        short(a),
+                        short(b)
+                    ));
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if p.name != q.name {
+                        return if y.get(p.name).is_none() {
+                            differ(format!(
+                                "attribute name '{}' is contained in '{}', but not in '{}'",
+                                p.name.as_str(),
+                                short(a),
+                                short(b)
+                            ))
+                        } else {
+                            differ(format!(
+                                "attribute name '{}' is missing in '{}', but is contained in '{}'",
+                                q.name.as_str(),
+                                short(a),
+                                short(b)
+                            ))
+                        };
+                    }
+                    let p_value = self.force(&p.value)?;
+                    let q_value = self.force(&q.value)?;
+                    if p.value.same_cell(&q.value) {
+                        continue;
+                    }
+                    self.assert_eq_values(&p_value, &q_value, pos).map_err(|mut e| {
+                        if !q.pos.is_none() {
+                            e = e.frame(q.pos, "where right hand side is");
+                        }
+                        if !p.pos.is_none() {
+                            e = e.frame(p.pos, "where left hand side is");
+                        }
+                        e.frame(pos, format!("while comparing attribute '{}'", p.name.as_str()))
+                    })?;
+                }
+                Ok(())
+            }
+            _ if a.is_function() => {
+                differ("distinct functions and immediate comparisons of identical functions compare as unequal".into())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -605,6 +744,7 @@ impl Evaluator {
             (Value::String(x), Value::String(y)) => Ok(x.as_bytes() < y.as_bytes()),
             (Value::Path(x), Value::Path(y)) => Ok(x.as_bytes() < y.as_bytes()),
             (Value::List(x), Value::List(y)) => {
+                self.check_stack()?;
                 let n = x.0.len().min(y.0.len());
                 for i in 0..n {
                     let p = self.force(&x.0[i])?;
@@ -615,9 +755,7 @@ impl Evaluator {
                 }
                 Ok(x.0.len() < y.0.len())
             }
-            _ => {
-                Err(EvalError::type_error(format!("cannot compare {} with {}", a.type_phrase(), b.type_phrase())))
-            }
+            _ => Err(incomparable(a, b)),
         }
     }
 
@@ -813,4 +951,39 @@ fn to_string_of_known_int(part: &Part, env: &Env) -> Option<i64> {
         return None;
     }
     super::known_int(arg, env)
+}
+
+#[cfg(test)]
+mod tests {
+    fn error_of(expr: &str) -> crate::EvalError {
+        crate::eval_to_string(expr).unwrap_err()
+    }
+
+    #[test]
+    fn failed_equality_assertions_name_the_first_difference() {
+        let e = error_of("assert [ 1 { a = \"x\"; } ] == [ 1 { a = \"y\"; } ]; 1");
+        assert_eq!(e.kind(), crate::ErrorKind::Assert);
+        assert_eq!(e.message(), "string '\"x\"' is not equal to string '\"y\"'");
+        assert_eq!(error_of("assert 1 == 2.5; 1").message(), "an integer with value '1' is not equal to a float with value '2.5'");
+        assert_eq!(error_of("assert 1 == null; 1").message(), "an integer of value '1' is not equal to null of value 'null'");
+        assert_eq!(error_of("assert 1 < 0; 1").message(), "assertion '(__lessThan 1 0)' failed");
+        assert_eq!(crate::eval_to_string("(builtins.tryEval (assert [ 1 ] == [ 2 ]; 1)).success").unwrap(), "false");
+    }
+
+    #[test]
+    fn ordering_errors_name_both_values() {
+        assert_eq!(error_of("1 < \"a\"").message(), "cannot compare an integer with a string; values are 1 and \"a\"");
+        assert_eq!(
+            error_of("null < null").message(),
+            "cannot compare null with null; values of that type are incomparable (values are null and null)"
+        );
+    }
+
+    #[test]
+    fn cyclic_values_are_a_stack_overflow_not_a_crash() {
+        crate::eval::with_big_stack(64 << 20, || {
+            let e = crate::eval_to_string("let x = { a = x; }; y = { a = y; }; in x == y").unwrap_err();
+            assert!(e.message().contains("stack overflow"), "{}", e.message());
+        });
+    }
 }
