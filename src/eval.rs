@@ -114,8 +114,10 @@ impl Evaluator {
             lint_absolute_paths: options.lints[1],
             lint_url_literals: options.lints[2],
         };
+        let mut sources = SourceMap::new();
+        sources.publish();
         let mut ev = Evaluator {
-            sources: SourceMap::new(),
+            sources,
             options,
             io,
             globals: Globals::default(),

@@ -271,10 +271,19 @@ impl Bounded {
                 }
                 self.out.push_str(" ]");
             }
-            Value::Lambda(c) => match c.def.name {
-                Some(n) => self.out.push_str(&format!("«lambda {}»", n)),
-                None => self.out.push_str("«lambda»"),
-            },
+            Value::Lambda(c) => {
+                // As CppNix: the name, then where the function is defined.
+                self.out.push_str("«lambda");
+                if let Some(n) = c.def.name {
+                    self.out.push(' ');
+                    self.out.push_str(n.as_str());
+                }
+                if let Some(at) = crate::syntax::source::describe_shown(c.def.pos) {
+                    self.out.push_str(" @ ");
+                    self.out.push_str(&at);
+                }
+                self.out.push('»');
+            }
             Value::PrimOp(op) => self.out.push_str(&format!("«primop {}»", op.name)),
             Value::PrimOpApp(app) => self.out.push_str(&format!("«partially applied primop {}»", app.op.name)),
             Value::Opaque(o) => self.out.push_str(&o.short()),

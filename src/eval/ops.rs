@@ -747,9 +747,11 @@ impl Evaluator {
                 self.check_stack()?;
                 let n = x.0.len().min(y.0.len());
                 for i in 0..n {
-                    let p = self.force(&x.0[i])?;
-                    let q = self.force(&y.0[i])?;
-                    if !self.values_equal(&p, &q)? {
+                    // Elements are first compared for equality, with the identity rule (the
+                    // same function is equal to itself), as CppNix's `eqValues`.
+                    if !self.thunks_equal(&x.0[i], &y.0[i])? {
+                        let p = self.force(&x.0[i])?;
+                        let q = self.force(&y.0[i])?;
                         return self.less_than(&p, &q);
                     }
                 }

@@ -102,7 +102,10 @@ pub struct Location {
 
 /// All sources and positions of one evaluation.
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<Rc<SourceFile>>,
+    /// Whether this map is the one values are shown against on this thread (see
+    /// [`SourceMap::publish`]).
+    published: bool,
     /// The global offset the next file starts at (0 is [`Pos::NONE`]).
     next_base: u32,
     /// Ranges of positions made while [`SourceMap::keep_span_ends`] is set (or past the
@@ -124,15 +127,27 @@ impl Default for SourceMap {
 
 impl SourceMap {
     pub fn new() -> Self {
-        SourceMap { files: Vec::new(), next_base: 1, positions: Vec::new(), keep_span_ends: false }
+        SourceMap { files: Vec::new(), published: false, next_base: 1, positions: Vec::new(), keep_span_ends: false }
     }
 
     pub fn add(&mut self, origin: Origin, text: Rc<str>) -> FileId {
         let base = self.next_base;
         // One offset past the end belongs to the file too (positions at its end).
         self.next_base = base.saturating_add(u32::try_from(text.len()).unwrap_or(u32::MAX)).saturating_add(1);
-        self.files.push(SourceFile { origin, text, base, line_starts: OnceCell::new() });
+        let file = Rc::new(SourceFile { origin, text, base, line_starts: OnceCell::new() });
+        if self.published {
+            SHOWN.with(|shown| shown.borrow_mut().push(file.clone()));
+        }
+        self.files.push(file);
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Makes this map the one [`describe_shown`] resolves positions against on this thread
+    /// (the evaluation's map: values shown inside messages name where a function was defined).
+    /// A later call by another map replaces it.
+    pub fn publish(&mut self) {
+        self.published = true;
+        SHOWN.with(|shown| *shown.borrow_mut() = self.files.clone());
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -141,7 +156,7 @@ impl SourceMap {
 
     /// Every registered source, in the order they were added.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     #[inline]
@@ -188,9 +203,48 @@ impl SourceMap {
     }
 }
 
+thread_local! {
+    /// The files of the published map (see [`SourceMap::publish`]).
+    static SHOWN: std::cell::RefCell<Vec<Rc<SourceFile>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `file:line:col` of a position of the published map, as CppNix shows positions inside
+/// values (`«lambda f @ /path/file.nix:3:7»`); `None` without a published map or for a
+/// position it cannot resolve (positions recorded with their span ends).
+pub fn describe_shown(pos: Pos) -> Option<String> {
+    if pos.is_none() || pos.0 & TABLE_BIT != 0 {
+        return None;
+    }
+    SHOWN.with(|shown| {
+        let files = shown.borrow();
+        let idx = files.partition_point(|f| f.base <= pos.0).checked_sub(1)?;
+        let f = &files[idx];
+        let start = pos.0 - f.base;
+        if start as usize > f.text.len() {
+            return None;
+        }
+        let (line, col) = f.line_col(start);
+        Some(format!("{}:{line}:{col}", f.name()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_shown_against_the_published_map() {
+        let mut map = SourceMap::new();
+        let a = map.add(Origin::String, "x: x".into());
+        let pos = map.pos(a, 0, 0);
+        assert_eq!(describe_shown(pos), None, "nothing published yet");
+        map.publish();
+        assert_eq!(describe_shown(pos).as_deref(), Some("«string»:1:1"));
+        // Files added after publishing are seen too.
+        let b = map.add(Origin::File("/f.nix".into()), "\n  y: y".into());
+        assert_eq!(describe_shown(map.pos(b, 3, 3)).as_deref(), Some("/f.nix:2:3"));
+        assert_eq!(describe_shown(Pos::NONE), None);
+    }
 
     #[test]
     fn line_and_column() {
