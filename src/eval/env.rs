@@ -217,11 +217,10 @@ impl Env {
     /// cycle breaker, their only user, holds at most two per frame).
     pub fn downgrade(&self) -> Option<WeakEnv> {
         let h = self.header();
-        let lw = h.len_weak.get();
-        if lw >= u32::MAX - WEAK_ONE + 1 {
+        if h.weak() == u8::MAX as u32 {
             return None;
         }
-        h.len_weak.set(lw + WEAK_ONE);
+        h.len_weak.set(h.len_weak.get() + WEAK_ONE);
         Some(WeakEnv(self.0))
     }
 
@@ -266,13 +265,7 @@ impl Header {
 impl Clone for Env {
     #[inline(always)]
     fn clone(&self) -> Env {
-        let strong = &self.header().strong;
-        let n = strong.get();
-        if n == u32::MAX {
-            // As `retain`: wrapping would be unsound.
-            std::process::abort();
-        }
-        strong.set(n + 1);
+        retain(&self.header().strong);
         Env(self.0)
     }
 }
@@ -293,12 +286,30 @@ impl Drop for Env {
 /// `attrs`). Counts cannot realistically overflow (every reference takes memory), but wrapping
 /// would be unsound: stop instead.
 #[inline(always)]
-pub(super) fn retain(strong: &Cell<usize>) {
-    let n = strong.get();
-    if n == usize::MAX {
-        std::process::abort();
+pub(super) fn retain<C: Count>(strong: &Cell<C>) {
+    match strong.get().plus_one() {
+        Some(n) => strong.set(n),
+        None => std::process::abort(),
     }
-    strong.set(n + 1);
+}
+
+/// A reference count: `u32` in frame headers, `usize` elsewhere.
+pub(super) trait Count: Copy {
+    fn plus_one(self) -> Option<Self>;
+}
+
+impl Count for u32 {
+    #[inline(always)]
+    fn plus_one(self) -> Option<u32> {
+        self.checked_add(1)
+    }
+}
+
+impl Count for usize {
+    #[inline(always)]
+    fn plus_one(self) -> Option<usize> {
+        self.checked_add(1)
+    }
 }
 
 #[inline(never)]
@@ -325,8 +336,8 @@ impl WeakEnv {
         if h.strong.get() == 0 {
             return None;
         }
-        let e = std::mem::ManuallyDrop::new(Env(self.0));
-        Some(Env::clone(&e))
+        retain(&h.strong);
+        Some(Env(self.0))
     }
 }
 

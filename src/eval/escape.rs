@@ -106,8 +106,7 @@ impl Walk {
 /// observable can happen (see [`EagerSlots`]).
 pub fn strict_prefix(body: &Expr) -> EagerSlots {
     let mut out = EagerSlots::default();
-    let mut walk = Prefix { out: &mut out, open: true };
-    walk.prefix(body, 0);
+    out.walk(body, 0);
     out
 }
 
@@ -145,104 +144,76 @@ impl EagerSlots {
     }
 }
 
-/// The walk behind [`strict_prefix`]: `open` while every evaluation step so far was the
-/// forcing of a parameter (or the reading of a constant).
-struct Prefix<'a> {
-    out: &'a mut EagerSlots,
-    open: bool,
-}
-
-impl Prefix<'_> {
+impl EagerSlots {
     /// Follows the evaluation of `e` (whose parameters' frame is `depth` frames up) for as
-    /// long as it only forces parameters; returns whether it did nothing else at all, so that
-    /// an operand evaluated next is still part of the prefix.
-    fn prefix(&mut self, e: &Expr, depth: u32) -> bool {
-        if !self.open {
-            return false;
-        }
-        let pure = match e {
+    /// long as it only forces parameters, recording them; returns whether it did nothing else
+    /// at all, so that an operand evaluated next is still part of the prefix. Once it returns
+    /// false, the whole walk unwinds without looking further.
+    fn walk(&mut self, e: &Expr, depth: u32) -> bool {
+        match e {
             Expr::Const(_) | Expr::CurPos(_) => true,
-            Expr::Var { depth: d, slot, .. } if *d == depth => self.force(*slot as usize),
+            Expr::Var { depth: d, slot, .. } if *d == depth => self.record(*slot as usize),
             // Any other variable is a thunk whose forcing may do anything.
             Expr::Var { .. } | Expr::WithVar(_) => false,
             // Building a frame of thunks evaluates nothing.
-            Expr::Let { body, .. } | Expr::With { body, .. } => return self.prefix(body, depth + 1),
-            Expr::If(i) => {
-                self.prefix(&i.cond, depth);
-                false
-            }
-            Expr::Assert(a) => {
-                self.prefix(&a.cond, depth);
-                false
-            }
-            Expr::Select(s) => {
-                self.prefix(&s.expr, depth);
-                false
-            }
-            Expr::HasAttr(h) => {
-                self.prefix(&h.expr, depth);
-                false
-            }
-            Expr::Not { expr, .. } => {
-                self.prefix(expr, depth);
-                false
-            }
-            // The function is evaluated first; the arguments are thunks.
-            Expr::Call(c) => {
-                self.prefix(&c.func, depth);
-                false
-            }
-            // The first part is coerced before the next one is evaluated.
-            Expr::Concat { parts, .. } => {
-                if let Some(p) = parts.first() {
-                    self.prefix(p, depth);
-                }
-                false
-            }
+            Expr::Let { body, .. } | Expr::With { body, .. } => self.walk(body, depth + 1),
             Expr::Bin { op, lhs, rhs, .. } => {
-                match op {
+                let (first, then) = match op {
                     // Both operands are evaluated before anything can fail.
-                    BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Less | BinOp::GreaterEq | BinOp::Eq | BinOp::NotEq | BinOp::Concat | BinOp::Update => {
-                        if self.prefix(lhs, depth) {
-                            self.prefix(rhs, depth);
-                        }
-                    }
+                    BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Less | BinOp::GreaterEq | BinOp::Eq | BinOp::NotEq | BinOp::Concat | BinOp::Update => (lhs, Some(rhs)),
                     // `a > b` and `a <= b` force `b` first.
-                    BinOp::Greater | BinOp::LessEq => {
-                        if self.prefix(rhs, depth) {
-                            self.prefix(lhs, depth);
-                        }
-                    }
+                    BinOp::Greater | BinOp::LessEq => (rhs, Some(lhs)),
                     // The right operand depends on the left one's value (`+` coerces a
                     // non-number left operand before evaluating the right one).
-                    BinOp::Add | BinOp::And | BinOp::Or | BinOp::Impl => {
-                        self.prefix(lhs, depth);
+                    BinOp::Add | BinOp::And | BinOp::Or | BinOp::Impl => (lhs, None),
+                    BinOp::PipeRight | BinOp::PipeLeft => return false,
+                };
+                if self.walk(first, depth) {
+                    if let Some(then) = then {
+                        self.walk(then, depth);
                     }
-                    BinOp::PipeRight | BinOp::PipeLeft => {}
                 }
                 false
             }
-            Expr::List(_) | Expr::Attrs(_) | Expr::Lambda(_) => false,
-        };
-        if !pure {
-            self.open = false;
+            _ => {
+                if let Some(first) = evaluated_first(e) {
+                    self.walk(first, depth);
+                }
+                false
+            }
         }
-        pure
     }
 
     /// Parameter `slot` is forced: recorded unless already seen; false (stop) when the list is
     /// full.
-    fn force(&mut self, slot: usize) -> bool {
-        if self.out.has(slot) {
+    fn record(&mut self, slot: usize) -> bool {
+        if self.has(slot) {
             return true;
         }
-        let fits = slot < 64 && (self.out.len as usize) < self.out.slots.len();
+        let fits = slot < 64 && (self.len as usize) < self.slots.len();
         if fits {
-            self.out.slots[self.out.len as usize] = slot as u8;
-            self.out.len += 1;
-            self.out.mask |= 1 << slot;
+            self.slots[self.len as usize] = slot as u8;
+            self.len += 1;
+            self.mask |= 1 << slot;
         }
         fits
+    }
+}
+
+/// The part of `e` evaluated before anything else `e` does, for the expressions that evaluate
+/// one part and then act on its value (which may fail): a condition, the set of a selection,
+/// the function of a call (its arguments are thunks), the first part of an interpolation
+/// (coerced before the next is evaluated). `None` for values built without evaluating anything.
+fn evaluated_first(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::If(i) => Some(&i.cond),
+        Expr::Assert(a) => Some(&a.cond),
+        Expr::Select(s) => Some(&s.expr),
+        Expr::HasAttr(h) => Some(&h.expr),
+        Expr::Not { expr, .. } => Some(expr),
+        Expr::Call(c) => Some(&c.func),
+        Expr::Concat { parts, .. } => parts.first(),
+        _ => None,
     }
 }
 

@@ -187,10 +187,8 @@ impl SourceMap {
         } else if pos.0 & TABLE_BIT != 0 {
             self.positions.get((pos.0 & !TABLE_BIT) as usize).cloned()
         } else {
-            let idx = self.files.partition_point(|f| f.base <= pos.0).checked_sub(1)?;
-            let f = &self.files[idx];
-            let start = pos.0 - f.base;
-            (start as usize <= f.text.len()).then_some(Location { file: FileId(idx as u32), start, end: start })
+            let (idx, start) = locate(&self.files, pos)?;
+            Some(Location { file: FileId(idx as u32), start, end: start })
         }
     }
 
@@ -217,15 +215,17 @@ pub fn describe_shown(pos: Pos) -> Option<String> {
     }
     SHOWN.with(|shown| {
         let files = shown.borrow();
-        let idx = files.partition_point(|f| f.base <= pos.0).checked_sub(1)?;
-        let f = &files[idx];
-        let start = pos.0 - f.base;
-        if start as usize > f.text.len() {
-            return None;
-        }
-        let (line, col) = f.line_col(start);
-        Some(format!("{}:{line}:{col}", f.name()))
+        let (idx, start) = locate(&files, pos)?;
+        let (line, col) = files[idx].line_col(start);
+        Some(format!("{}:{line}:{col}", files[idx].name()))
     })
+}
+
+/// The file (index into `files`) and byte offset of a global-offset position.
+fn locate(files: &[Rc<SourceFile>], pos: Pos) -> Option<(usize, u32)> {
+    let idx = files.partition_point(|f| f.base <= pos.0).checked_sub(1)?;
+    let start = pos.0 - files[idx].base;
+    (start as usize <= files[idx].text.len()).then_some((idx, start))
 }
 
 #[cfg(test)]
